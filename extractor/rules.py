@@ -1,0 +1,183 @@
+"""The validator: every single-report rule of FORMAT.md, on the cells whoever read them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from schemas import Finding, ReportRecord, Span
+from schemas import keys as K
+
+Number = int | float
+_REVIEW_RULES = {
+    "review": "review_sum",
+    "litigation.direct": "litigation_direct_sum",
+    "litigation.after_review": "litigation_after_review_sum",
+}
+
+
+def _fmt(v: Number) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _side(keys: Sequence[str], cells: dict[str, Number | None]) -> str:
+    return " + ".join(f"{K.label(k)}({_fmt(cells[k])})" for k in keys)  # type: ignore[arg-type]
+
+
+def _evidence(record: ReportRecord, keys: Sequence[str]) -> list[Span]:
+    return [record.evidence[k] for k in keys if k in record.evidence]
+
+
+def _equation(
+    record: ReportRecord, rule: str, left: Sequence[str], right: Sequence[str]
+) -> Finding | None:
+    """A finding when sum(left) != sum(right), or when a blank cell leaves it unchecked.
+    None when it holds, or when the report's layout has no such cells."""
+    cells = record.cells
+    involved = [*left, *right]
+    if any(k not in cells for k in involved):
+        return None
+    nulls = [k for k in involved if cells[k] is None]
+    if nulls and all(k in record.unreadable for k in nulls):
+        return None  # row_missing / table_missing already say so
+    if nulls:
+        why = ", ".join(
+            f"{K.label(k)} {'ambiguous' if k in record.ambiguous else 'unreadable' if k in record.unreadable else 'blank'}"
+            for k in nulls
+        )
+        return Finding(
+            rule=rule,
+            severity="info",
+            status="not_checkable",
+            cells=involved,
+            message=f"not checkable: {why}",
+            evidence=_evidence(record, involved),
+        )
+    lsum = sum(cells[k] for k in left)  # type: ignore[misc]
+    rsum = sum(cells[k] for k in right)  # type: ignore[misc]
+    if abs(lsum - rsum) < 1e-9:
+        return None
+    return Finding(
+        rule=rule,
+        severity="error",
+        status="failed",
+        cells=involved,
+        left=lsum,
+        right=rsum,
+        message=f"{_side(left, cells)} = {_fmt(lsum)} ≠ {_side(right, cells)} = {_fmt(rsum)}",
+        evidence=_evidence(record, involved),
+    )
+
+
+def _arithmetic(record: ReportRecord) -> Iterator[Finding | None]:
+    app = K.application_key
+    split = app("other.overdue_correction", "total") in record.cells
+    for c in K.APPLICANT_COLUMNS:
+        yield _equation(
+            record, "balance", [app("new", c), app("carried_in", c)], [app("total", c), app("carried_out", c)]
+        )
+    for c in K.APPLICANT_COLUMNS:
+        yield _equation(record, "outcome_sum", [app("total", c)], [app(r, c) for r in K.outcome_rows(split)])
+    for r in K.application_rows(split):
+        yield _equation(record, "column_sum", [app(r, "total")], [app(r, c) for c in K.APPLICANT_PARTS])
+    for group, rule in _REVIEW_RULES.items():
+        yield _equation(
+            record, rule, [f"{group}.total"], [f"{group}.{o}" for o in K.OUTCOMES if o != "total"]
+        )
+
+
+def _value_domain(record: ReportRecord) -> Iterator[Finding]:
+    for key, value in record.cells.items():
+        if value is None:
+            continue
+        kind = K.value_kind(key)
+        ok = {
+            "count": isinstance(value, int) and value >= 0,
+            "signed": isinstance(value, int),
+            "amount": value >= 0,
+        }[kind]
+        if not ok:
+            want = {"count": "a non-negative integer", "signed": "an integer", "amount": "non-negative"}[kind]
+            yield Finding(
+                rule="value_domain",
+                severity="error",
+                status="failed",
+                cells=[key],
+                left=value,
+                message=f"{K.label(key)} = {_fmt(value)}: must be {want}",
+                evidence=_evidence(record, [key]),
+            )
+
+
+def _tables(record: ReportRecord) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {"二": [], "三": [], "四": []}
+    for key in record.cells:
+        table = "二" if key.startswith("active.") else "三" if key.startswith("applications.") else "四"
+        groups[table].append(key)
+    return groups
+
+
+def _missing(record: ReportRecord) -> Iterator[Finding]:
+    """table_missing and row_missing: cells that should be there and were not read."""
+    def lost(key: str) -> bool:
+        return record.cells.get(key) is None and key in record.unreadable
+
+    for table, keys in _tables(record).items():
+        if not keys or all(lost(k) for k in keys):
+            yield Finding(
+                rule="table_missing",
+                severity="error",
+                status="failed",
+                cells=keys,
+                message=f"table {table} is absent or unreadable",
+            )
+            continue
+        rows: dict[str, list[str]] = {}
+        for k in keys:
+            rows.setdefault(k.rsplit(".", 1)[0] if table != "四" else "review", []).append(k)
+        for row, row_keys in rows.items():
+            if all(lost(k) for k in row_keys):
+                reason = record.unreadable[row_keys[0]].reason
+                yield Finding(
+                    rule="row_missing",
+                    severity="error",
+                    status="failed",
+                    cells=row_keys,
+                    message=f"row {row} of table {table}: {reason}",
+                )
+
+
+def _format_outdated(record: ReportRecord) -> Iterator[Finding]:
+    if record.year is None or record.year < 2021:
+        return
+    if record.format == "2019":
+        yield Finding(
+            rule="format_outdated",
+            severity="warning",
+            status="failed",
+            cells=list(K.active_keys("2019")),
+            message=f"report on {record.year} uses the 2019 (试行) layout of section 二 "
+            "(本年新制作数量/上一年项目数量); the 2021 format (国办公开办函〔2021〕30号) applies",
+        )
+    single = K.application_key(K.OTHER_SINGLE_ROW, "total")
+    if single in record.cells:
+        keys = [K.application_key(K.OTHER_SINGLE_ROW, c) for c in K.APPLICANT_COLUMNS]
+        yield Finding(
+            rule="format_outdated",
+            severity="warning",
+            status="failed",
+            cells=keys,
+            message=f"report on {record.year} prints （六）其他处理 as one row; the 2021 format "
+            "splits it into 逾期不补正 / 逾期未缴费 / 其他",
+            evidence=_evidence(record, keys),
+        )
+
+
+def validate(record: ReportRecord) -> list[Finding]:
+    """Every single-report finding for `record`, in a stable order."""
+    if record.format == "pre2019":
+        return []
+    findings = [f for f in _arithmetic(record) if f is not None]
+    findings.extend(_value_domain(record))
+    findings.extend(_format_outdated(record))
+    findings.extend(_missing(record))
+    return findings

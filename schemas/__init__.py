@@ -1,0 +1,36 @@
+"""The project's contract: canonical keys, the output records and the gold-label format.
+
+These pydantic models are the single source of truth: the JSON output, the JSON Schema in
+`schemas/*.schema.json` (exported by `python -m schemas`) and the fixtures all come from them.
+"""
+
+from schemas.fixture import ExpectedFailure, GoldReport
+from schemas.report import (
+    Ambiguity,
+    Contradiction,
+    ErrorRecord,
+    Extraction,
+    Finding,
+    InputError,
+    ReportRecord,
+    SectionSpan,
+    Span,
+    Tokens,
+    Unreadable,
+)
+
+__all__ = [
+    "Ambiguity",
+    "Contradiction",
+    "ErrorRecord",
+    "ExpectedFailure",
+    "Extraction",
+    "Finding",
+    "GoldReport",
+    "InputError",
+    "ReportRecord",
+    "SectionSpan",
+    "Span",
+    "Tokens",
+    "Unreadable",
+]

@@ -1,0 +1,41 @@
+"""Export the JSON Schema of the output contract: `python -m schemas [--check]`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from schemas import ErrorRecord, GoldReport, ReportRecord
+
+HERE = Path(__file__).parent
+EXPORTS = {
+    "report.schema.json": ReportRecord,
+    "error.schema.json": ErrorRecord,
+    "fixture.schema.json": GoldReport,
+}
+
+
+def render(model: type) -> str:
+    return json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    stale = []
+    for name, model in EXPORTS.items():
+        path = HERE / name
+        text = render(model)
+        if check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(name)
+        else:
+            path.write_text(text, encoding="utf-8")
+    if stale:
+        print(f"stale JSON Schema: {', '.join(stale)}; run `python -m schemas`", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

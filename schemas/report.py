@@ -1,0 +1,105 @@
+"""The output contract of FORMAT.md as pydantic models: one `ReportRecord` per input."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Number = int | float
+
+
+class Span(BaseModel):
+    """Where something was read: offsets into the input text as decoded, and the snippet."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int = Field(description="offset of the first character in the decoded input")
+    end: int = Field(description="offset just past the last character")
+    snippet: str = Field(description="the original text between start and end, verbatim")
+
+
+class Ambiguity(BaseModel):
+    reason: str = Field(description="why the text admits more than one reading")
+    candidates: list[Number] = Field(description="the readings that remain possible")
+
+
+class Unreadable(BaseModel):
+    reason: str = Field(description="why the cell could not be read")
+
+
+class Finding(BaseModel):
+    rule: str = Field(description="rule id of FORMAT.md")
+    severity: Literal["error", "warning", "info"]
+    status: Literal["failed", "not_checkable"] = Field(
+        description="failed: the numbers break the rule; not_checkable: a needed cell is blank "
+        "or unreadable"
+    )
+    cells: list[str] = Field(description="canonical keys of the cells involved")
+    left: Number | None = Field(default=None, description="value of the rule's left side")
+    right: Number | None = Field(default=None, description="value of the rule's right side")
+    message: str
+    evidence: list[Span] = Field(default_factory=list)
+
+
+class Contradiction(BaseModel):
+    claim: str
+    cells: list[str]
+    stated: Number | None
+    table: Number | None
+    quote: str
+    start: int
+    end: int
+    verdict: Literal["consistent", "contradiction", "unclear"]
+
+
+class Tokens(BaseModel):
+    prompt: int = 0
+    completion: int = 0
+
+
+class Extraction(BaseModel):
+    backend: Literal["rules", "llm", "hybrid"]
+    model: str | None = None
+    prompt_version: str | None = None
+    calls: int = 0
+    tokens: Tokens = Field(default_factory=Tokens)
+    encoding: str | None = Field(default=None, description="how the input bytes were decoded")
+
+
+class SectionSpan(BaseModel):
+    start: int
+    end: int
+    heading: str
+
+
+class ReportRecord(BaseModel):
+    """What `extract` writes for one report that could be read."""
+
+    source: str
+    body: str | None
+    year: int | None
+    format: Literal["2021", "2019", "pre2019"] | None
+    cells: dict[str, Number | None] = Field(default_factory=dict)
+    units: dict[str, str] = Field(default_factory=dict)
+    ambiguous: dict[str, Ambiguity] = Field(default_factory=dict)
+    unreadable: dict[str, Unreadable] = Field(default_factory=dict)
+    evidence: dict[str, Span] = Field(default_factory=dict)
+    findings: list[Finding] = Field(default_factory=list)
+    contradictions: list[Contradiction] = Field(default_factory=list)
+    sections: dict[str, SectionSpan] = Field(
+        default_factory=dict, description="the six sections 一…六 found, by numeral"
+    )
+    extraction: Extraction
+
+
+class InputError(BaseModel):
+    kind: str = Field(description="empty, binary, not_a_report, unsupported, missing, ...")
+    message: str
+
+
+class ErrorRecord(BaseModel):
+    """What `extract` writes for an input it could not read: the batch goes on."""
+
+    source: str
+    error: InputError
