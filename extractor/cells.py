@@ -18,8 +18,9 @@ from itertools import combinations
 Number = int | float
 
 _CHUNK = re.compile(r"\S+")
-_PART = re.compile(r"[+-]?\d+(?:\.\d+)?(?:万元|元)?|[^\d+-]+|[+-]")
-_NUMBER = re.compile(r"([+-]?)(\d+(?:\.\d+)?)(万元|元)?")
+# A count word after a value ("6件") belongs to the value; a currency is kept as its unit.
+_PART = re.compile(r"[+-]?\d+(?:\.\d+)?(?:万元|元|件|个|条|项)?|[^\d+-]+|[+-]")
+_NUMBER = re.compile(r"([+-]?)(\d+(?:\.\d+)?)(万元|元)?(?:件|个|条|项)?")
 _BLANK = re.compile(r"[-—–/\\_]+|无|空|--+")
 _UNIT = re.compile(r"万元|元")
 MAX_SPLITS = 20000
@@ -61,7 +62,7 @@ def _number(text: str, start: int) -> Token:
     value: Number = float(digits) if "." in digits else int(digits)
     if sign == "-":
         value = -value
-    bare = not sign and not unit and digits.isdigit()
+    bare = not sign and not unit and text.isdigit()
     return Token(start, start + len(text), value, unit, digits if bare else "")
 
 

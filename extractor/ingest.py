@@ -14,6 +14,7 @@ from extractor.text import MappedText
 
 SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx"})
 _HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe\x00\x00", "utf-32-le"),
@@ -43,8 +44,8 @@ def decode(data: bytes) -> tuple[str, str]:
             except UnicodeDecodeError as e:
                 raise UnreadableInput("encoding", f"starts with a {encoding} BOM but {e}") from e
     text, encoding = _decode_without_bom(data)
-    controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
-    if controls > max(2, len(text[:20000]) // 100):
+    head = text[:20000]
+    if len(_CONTROL.findall(head)) > max(2, len(head) // 100):
         raise UnreadableInput("binary", "binary data, not text")
     return text, encoding
 

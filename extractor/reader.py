@@ -74,7 +74,7 @@ def _merge(
             record.cells[key] = cell.value if cell else None
             if cell is not None:
                 record.evidence[key] = _span(text, cell.start, cell.end)
-                if cell.unit:
+                if cell.unit and key in K.UNIT_KEYS:
                     record.units[key] = cell.unit
         elif key in table.ambiguous:
             reason, candidates, (s, e) = table.ambiguous[key]

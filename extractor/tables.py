@@ -167,7 +167,7 @@ def _resolve(
         reasons.append(reason)
     if cross is not None:
         _cross_resolve(rows, options, cross)
-    for (spec, _), opts, reason in zip(rows, options, reasons, strict=True):
+    for (spec, s), opts, reason in zip(rows, options, reasons, strict=True):
         if not opts:
             for key in spec.keys:
                 table.unreadable[key] = reason or "no values"
@@ -179,8 +179,13 @@ def _resolve(
             if len(set(vals)) == 1:
                 table.cells[key] = column[0]
                 continue
-            spans = [(c.start, c.end) for c in column if c]
-            span = (min(s for s, _ in spans), max(e for _, e in spans)) if spans else (0, 0)
+            # Point at the whole printed run the readings disagree about, not at one cut.
+            spans = [
+                (t.start, t.end)
+                for t in s.tokens
+                if any(c and c.start < t.end and t.start < c.end for c in column)
+            ]
+            span = (min(a for a, _ in spans), max(b for _, b in spans)) if spans else (0, 0)
             candidates = [v for v in dict.fromkeys(vals) if v is not None]
             table.ambiguous[key] = (reason or "more than one reading", candidates, span)
 

@@ -1,0 +1,231 @@
+"""Synthetic reports in the official format, rendered in the layouts scrapers produce.
+
+Used by the tests (every layout must read back exactly) and by the evaluation generator.
+Deterministic: the same cells and options give the same text.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from schemas import keys as K
+
+Number = int | float
+Cells = dict[str, Number | None]
+
+APP_LABELS: dict[str, str] = {
+    "new": "一、本年新收政府信息公开申请数量",
+    "carried_in": "二、上年结转政府信息公开申请数量",
+    "granted": "（一）予以公开",
+    "partial": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    "denied.state_secret": "1.属于国家秘密",
+    "denied.prohibited": "2.其他法律行政法规禁止公开",
+    "denied.security": "3.危及“三安全一稳定”",
+    "denied.third_party": "4.保护第三方合法权益",
+    "denied.internal": "5.属于三类内部事务信息",
+    "denied.process": "6.属于四类过程性信息",
+    "denied.enforcement_file": "7.属于行政执法案卷",
+    "denied.inquiry": "8.属于行政查询事项",
+    "unavailable.not_held": "1.本机关不掌握相关政府信息",
+    "unavailable.needs_creation": "2.没有现成信息需要另行制作",
+    "unavailable.unclear": "3.补正后申请内容仍不明确",
+    "not_processed.petition": "1.信访举报投诉类申请",
+    "not_processed.duplicate": "2.重复申请",
+    "not_processed.publication": "3.要求提供公开出版物",
+    "not_processed.excessive": "4.无正当理由大量反复申请",
+    "not_processed.confirmation": "5.要求行政机关确认或重新出具已获取信息",
+    "other.overdue_correction": "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    "other.overdue_fee": "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    "other.other": "3.其他",
+    "other.total": "（六）其他处理",
+    "total": "（七）总计",
+    "carried_out": "四、结转下年度继续办理",
+}
+# Group headings printed in front of a row's label.
+APP_GROUPS: dict[str, str] = {
+    "granted": "三、本年度办理结果",
+    "denied.state_secret": "（三）不予公开",
+    "unavailable.not_held": "（四）无法提供",
+    "not_processed.petition": "（五）不予处理",
+    "other.overdue_correction": "（六）其他处理",
+}
+ACTIVE_LABELS = {
+    "rules": "规章",
+    "normative_docs": {"2021": "行政规范性文件", "2019": "规范性文件"},
+    "licensing": "行政许可",
+    "other_services": "其他对外管理服务事项",
+    "penalty": "行政处罚",
+    "coercion": "行政强制",
+    "fees": "行政事业性收费",
+    "procurement": "政府集中采购",
+}
+ACTIVE_HEADERS = {
+    "2021": {
+        "rules": "第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数",
+        "licensing": "第二十条第（五）项\n信息内容\t本年处理决定数量",
+        "penalty": "第二十条第（六）项\n信息内容\t本年处理决定数量",
+        "fees": "第二十条第（八）项\n信息内容\t本年收费金额（单位：万元）",
+    },
+    "2019": {
+        "rules": "第二十条第（一）项\n信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量",
+        "licensing": "第二十条第（五）项\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量",
+        "penalty": "第二十条第（六）项\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量",
+        "fees": "第二十条第（八）项\n信息内容\t上一年项目数量\t本年增/减",
+        "procurement": "第二十条第（九）项\n信息内容\t采购项目数量\t采购总金额",
+    },
+}
+APP_HEADER = (
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t申请人情况\n"
+    "\t自然人\t法人或其他组织\t\t\t\t\t总计\n"
+    "\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他"
+)
+REVIEW_HEADER = (
+    "行政复议\t行政诉讼\n结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t复议后起诉\n"
+    "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计"
+)
+
+LAYOUTS = ("tabs", "lines", "paragraphs", "markdown", "html")
+_CELL_SEP = {"tabs": "\t", "lines": "\n", "paragraphs": "\n\n", "markdown": " | ", "html": "</td><td>"}
+
+
+def value_text(key: str, value: Number | None, unit: str | None = None) -> str:
+    if value is None:
+        return ""
+    if K.value_kind(key) == "signed" and value > 0:
+        return f"+{value}"
+    text = str(value)
+    return text + (unit or "")
+
+
+def random_cells(rng: random.Random, fmt: str = "2021", other_split: bool = True) -> Cells:
+    """Cells that satisfy every arithmetic rule, with mostly small counts as real reports have."""
+    cells: Cells = {}
+    for key in K.active_keys(fmt):
+        kind = K.value_kind(key)
+        if kind == "signed":
+            cells[key] = rng.randint(-300, 300)
+        elif kind == "amount":
+            cells[key] = round(rng.uniform(0, 5000), rng.choice((0, 2, 4))) if rng.random() < 0.8 else 0
+            if isinstance(cells[key], float) and cells[key] == int(cells[key]):
+                cells[key] = int(cells[key])
+        else:
+            cells[key] = rng.choice((0, 0, 1, 3, 12, 467, 23653))
+    rows = K.application_rows(other_split)
+    outcomes = K.outcome_rows(other_split)
+    grid: dict[str, dict[str, int]] = {r: {} for r in rows}
+    for c in K.APPLICANT_PARTS:
+        weight = 1.0 if c == "natural" else 0.25
+        for r in outcomes:
+            grid[r][c] = rng.choice((0, 0, 0, 1, 2, 5)) if rng.random() < weight else 0
+        total = sum(grid[r][c] for r in outcomes)
+        out = rng.randint(0, 2) if total and rng.random() < 0.3 else 0
+        carried_in = rng.randint(0, min(out, 2)) if out else 0
+        grid["total"][c] = total
+        grid["carried_out"][c] = out
+        grid["carried_in"][c] = carried_in
+        grid["new"][c] = total + out - carried_in
+    for r in rows:
+        grid[r]["total"] = sum(grid[r][c] for c in K.APPLICANT_PARTS)
+        for c in K.APPLICANT_COLUMNS:
+            cells[K.application_key(r, c)] = grid[r][c]
+    for group in K.REVIEW_GROUPS:
+        parts = [rng.choice((0, 0, 0, 1, 2)) for _ in range(4)]
+        for o, v in zip(K.OUTCOMES, [*parts, sum(parts)], strict=True):
+            cells[f"{group}.{o}"] = v
+    return cells
+
+
+def _row(label: str, values: Sequence[str], layout: str) -> str:
+    if layout == "tabs":
+        return "\t".join([label, *values])
+    if layout == "lines":
+        return "\n".join([label, *values])
+    if layout == "paragraphs":
+        return "\n\n".join([label, *values])
+    if layout == "markdown":
+        return "| " + " | ".join([label, *values]) + " |"
+    if layout == "html":
+        return "<tr>" + "".join(f"<td>{v}</td>" for v in [label, *values]) + "</tr>"
+    raise ValueError(layout)
+
+
+def _header(text: str, layout: str) -> str:
+    lines = text.split("\n")
+    if layout == "html":
+        return "".join(_row(line.split("\t")[0], line.split("\t")[1:], layout) for line in lines)
+    if layout == "markdown":
+        return "\n".join(_row(line.split("\t")[0], line.split("\t")[1:], layout) for line in lines)
+    return "\n".join(line.replace("\t", _CELL_SEP[layout]) for line in lines)
+
+
+def _table(rows: list[str], layout: str) -> str:
+    if layout == "html":
+        return "<table>" + "".join(rows) + "</table>"
+    joiner = "\n\n" if layout == "paragraphs" else "\n"
+    return joiner.join(rows)
+
+
+def render_tables(
+    cells: Cells, fmt: str, layout: str, units: dict[str, str] | None = None
+) -> tuple[str, str, str]:
+    """Sections 二, 三 and 四 as table text in `layout`."""
+    units = units or {}
+    active: list[str] = []
+    for row, cols in K.ACTIVE_ROWS[fmt]:
+        if row in ACTIVE_HEADERS[fmt]:
+            active.append(_header(ACTIVE_HEADERS[fmt][row], layout))
+        name = ACTIVE_LABELS[row]
+        label = name[fmt] if isinstance(name, dict) else name
+        keys = [f"active.{row}.{c}" for c in cols]
+        active.append(_row(label, [value_text(k, cells[k], units.get(k)) for k in keys], layout))
+    other_split = K.application_key("other.overdue_correction", "total") in cells
+    apps = [_header(APP_HEADER, layout)]
+    for r in K.application_rows(other_split):
+        label = APP_LABELS[r]
+        if r in APP_GROUPS and (r != "other.overdue_correction" or other_split):
+            label = APP_GROUPS[r] + _CELL_SEP[layout] + label
+        keys = [K.application_key(r, c) for c in K.APPLICANT_COLUMNS]
+        apps.append(_row(label, [value_text(k, cells[k]) for k in keys], layout))
+    review = [_header(REVIEW_HEADER, layout)]
+    values = [value_text(k, cells[k]) for k in K.REVIEW_KEYS]
+    if layout == "html":
+        review.append("<tr>" + "".join(f"<td>{v}</td>" for v in values) + "</tr>")
+    elif layout == "markdown":
+        review.append("| " + " | ".join(values) + " |")
+    else:
+        review.append(_CELL_SEP[layout].join(values))
+    return _table(active, layout), _table(apps, layout), _table(review, layout)
+
+
+def render_report(
+    cells: Cells,
+    *,
+    body: str = "示例县人民政府",
+    year: int = 2024,
+    fmt: str = "2021",
+    layout: str = "tabs",
+    units: dict[str, str] | None = None,
+    prose: str = "",
+) -> str:
+    """A whole report: title, the six sections, the tables in `layout`."""
+    active, apps, review = render_tables(cells, fmt, layout, units)
+    parts = [
+        f"{body}{year}年政府信息公开工作年度报告",
+        "一、总体情况",
+        prose or f"{year}年，{body}认真贯彻落实《条例》，推进政务公开。",
+        "二、主动公开政府信息情况",
+        active,
+        "三、收到和处理政府信息公开申请情况",
+        apps,
+        "四、政府信息公开行政复议、行政诉讼情况",
+        review,
+        "五、存在的主要问题及改进情况",
+        "政策解读形式还需丰富。",
+        "六、其他需要报告的事项",
+        "无。",
+    ]
+    if layout == "html":
+        blocks = [p if p.startswith("<table>") else f"<p>{p}</p>" for p in parts]
+        return "<!DOCTYPE html><html><head><meta charset='utf-8'><title>年报</title></head><body>" + "".join(blocks) + "</body></html>"
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,104 @@
+"""The `extract` command: outputs, exit status, and a batch that survives bad inputs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extractor.cli import build_parser, main
+from schemas import ReportRecord
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+def run(args: list[str], capsys) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_help_describes_every_option():
+    text = build_parser().format_help()
+    for option in ("--output", "--format", "--backend", "--quiet", "PATH"):
+        assert option in text
+    assert "Exit status" in text
+
+
+def test_jsonl_on_the_examples_follows_the_contract(capsys):
+    code, out, err = run([str(EXAMPLES)], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 5
+    records = [ReportRecord.model_validate_json(line) for line in lines]
+    assert [Path(r.source).name for r in records] == sorted(p.name for p in EXAMPLES.glob("*.txt"))
+    for r in records:
+        assert r.extraction.backend == "rules"
+        assert set(r.evidence) == {k for k, v in r.cells.items() if v is not None}
+    assert "5 report(s) read, 0 unreadable" in err
+    assert "format_outdated 1" in err
+
+
+def test_json_and_csv_formats(tmp_path, capsys):
+    source = str(EXAMPLES / "003_3bfaa367c900be67.txt")
+    code, out, _ = run([source, "--format", "json", "-q"], capsys)
+    assert code == 0
+    [record] = json.loads(out)
+    assert record["cells"]["active.procurement.amount"] == 13619
+    target = tmp_path / "cells.csv"
+    code, out, _ = run([source, "--format", "csv", "-o", str(target), "-q"], capsys)
+    assert code == 0 and out == ""
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert len(rows) == len(record["cells"])
+    amount = next(r for r in rows if r["key"] == "active.procurement.amount")
+    assert (amount["value"], amount["unit"], amount["status"], amount["snippet"]) == (
+        "13619", "万元", "read", "13619万元",
+    )
+
+
+def test_bad_inputs_get_error_records_and_the_batch_goes_on(tmp_path, capsys):
+    shutil.copy(EXAMPLES / "001_f216bc686eab11d1.txt", tmp_path / "a_good.txt")
+    (tmp_path / "b_empty.txt").write_bytes(b"")
+    (tmp_path / "c_binary.html").write_bytes(bytes(range(256)) * 10)
+    (tmp_path / "d_prose.md").write_text("# 春游\n今天天气很好，我们去公园散步。\n", encoding="utf-8")
+    good_gbk = (EXAMPLES / "004_60513614211ed1ea.txt").read_text(encoding="utf-8")
+    (tmp_path / "e_gbk.txt").write_bytes(good_gbk.encode("gb18030"))
+    code, out, err = run([str(tmp_path), str(tmp_path / "missing.txt")], capsys)
+    assert code == 1
+    records = [json.loads(line) for line in out.splitlines()]
+    kinds = {Path(r["source"]).name: r.get("error", {}).get("kind") for r in records}
+    assert kinds == {
+        "a_good.txt": None,
+        "b_empty.txt": "empty",
+        "c_binary.html": "binary",
+        "d_prose.md": "not_a_report",
+        "e_gbk.txt": None,
+        "missing.txt": "missing",
+    }
+    assert len([line for line in err.splitlines() if line.startswith("extract: ") and ": " in line[9:]]) >= 4
+    assert "2 report(s) read, 4 unreadable" in err
+
+
+def test_usage_error_exits_2():
+    with pytest.raises(SystemExit) as e:
+        main(["--format", "xml", "x"])
+    assert e.value.code == 2
+
+
+def test_the_installed_console_script_runs():
+    exe = Path(sys.executable).with_name("extract")
+    if not exe.exists():
+        pytest.skip("console script not installed in this environment")
+    result = subprocess.run(
+        [str(exe), str(EXAMPLES / "000_36d00f834dab91d3.txt"), "-q"],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["body"] == "抚远市"
