@@ -212,8 +212,10 @@ def readings(s: Scan, n: int, sep: str) -> tuple[list[tuple[Cell | None, ...]], 
             options.append(_with_blanks(s, inner, 0, trail))
     if options:
         return options, None if len(options) == 1 else "blank cells at either end of the row"
-    if found or lead:
-        return [], f"{k} values and {found + lead} blank cells for {n} columns"
+    if found:
+        return [], f"{k} values and {found} blank cells for {n} columns"
+    # Blank cells at the ends did not fill the row: they were padding of a shifted row, and
+    # the values may be glued together.
     glued: list[tuple[Cell | None, ...]] = []
     for reading in _glued(s, n):
         glued.append(reading)

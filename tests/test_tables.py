@@ -281,3 +281,11 @@ def test_count_words_after_values_and_units_outside_the_unit_cell():
     record = read_text(text)
     assert record.cells == cells
     assert record.units == {}
+
+
+def test_a_shifted_row_with_glued_values():
+    # "3. 其他" printed one cell to the left, its values glued: the leading empty cell is
+    # padding, not a blank value.
+    text = render_report(GRANTED_52).replace("3.其他\t0\t0\t0\t0\t0\t0\t0", "3.其他\t\t0000000")
+    record = read_text(text)
+    assert record.cells == GRANTED_52
