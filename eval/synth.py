@@ -10,38 +10,11 @@ import random
 from collections.abc import Sequence
 
 from schemas import keys as K
+from schemas.keys import PRINTED_ROW_LABELS as APP_LABELS
 
 Number = int | float
 Cells = dict[str, Number | None]
 
-APP_LABELS: dict[str, str] = {
-    "new": "一、本年新收政府信息公开申请数量",
-    "carried_in": "二、上年结转政府信息公开申请数量",
-    "granted": "（一）予以公开",
-    "partial": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-    "denied.state_secret": "1.属于国家秘密",
-    "denied.prohibited": "2.其他法律行政法规禁止公开",
-    "denied.security": "3.危及“三安全一稳定”",
-    "denied.third_party": "4.保护第三方合法权益",
-    "denied.internal": "5.属于三类内部事务信息",
-    "denied.process": "6.属于四类过程性信息",
-    "denied.enforcement_file": "7.属于行政执法案卷",
-    "denied.inquiry": "8.属于行政查询事项",
-    "unavailable.not_held": "1.本机关不掌握相关政府信息",
-    "unavailable.needs_creation": "2.没有现成信息需要另行制作",
-    "unavailable.unclear": "3.补正后申请内容仍不明确",
-    "not_processed.petition": "1.信访举报投诉类申请",
-    "not_processed.duplicate": "2.重复申请",
-    "not_processed.publication": "3.要求提供公开出版物",
-    "not_processed.excessive": "4.无正当理由大量反复申请",
-    "not_processed.confirmation": "5.要求行政机关确认或重新出具已获取信息",
-    "other.overdue_correction": "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-    "other.overdue_fee": "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-    "other.other": "3.其他",
-    "other.total": "（六）其他处理",
-    "total": "（七）总计",
-    "carried_out": "四、结转下年度继续办理",
-}
 # Group headings printed in front of a row's label.
 APP_GROUPS: dict[str, str] = {
     "granted": "三、本年度办理结果",

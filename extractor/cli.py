@@ -8,7 +8,10 @@ from collections import Counter
 from pathlib import Path
 
 from extractor import __version__
+from extractor.backends import BACKENDS, ModelSettings
+from extractor.errors import ConfigError
 from extractor.extract import extract_paths
+from extractor.llm import LLM, MODES, LLMConfig
 from extractor.output import FORMATS, Writer
 from schemas import ErrorRecord
 
@@ -43,24 +46,68 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--backend",
-        choices=("rules",),
-        default="rules",
-        help="how cells are read: rules = the deterministic reader (no model needed)",
+        choices=BACKENDS,
+        default="auto",
+        help="rules: the deterministic reader alone (no model); llm: the model reads every "
+        "table; hybrid: the reader, with the model only where the reader cannot decide and on "
+        "the prose; auto (default): hybrid when a model is configured, rules otherwise",
+    )
+    model = parser.add_argument_group(
+        "model", "any OpenAI-compatible endpoint (OpenAI, DeepSeek, Qwen, vLLM, llama.cpp, Ollama)"
+    )
+    model.add_argument("--model", help="model name (default: $OPENAI_MODEL)")
+    model.add_argument("--base-url", help="endpoint (default: $OPENAI_BASE_URL); the key is $OPENAI_API_KEY")
+    model.add_argument(
+        "--mode",
+        choices=sorted(MODES),
+        help="instructor mode (default: tools, which hosted endpoints and llama.cpp both accept; "
+        "json_schema where the endpoint supports it)",
+    )
+    model.add_argument("--timeout", type=float, default=300.0, help="seconds per request (default 300)")
+    model.add_argument(
+        "--chunk-tokens", type=int, default=600, help="token budget of one chunk of report text (default 600)"
+    )
+    model.add_argument(
+        "--reasks", type=int, default=2, help="re-asks after an answer that fails validation (default 2)"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 
+def _backend(args: argparse.Namespace) -> tuple[str, ModelSettings | None]:
+    """The backend to run and its model, or ConfigError for an impossible set-up."""
+    config = LLMConfig.from_env(
+        model=args.model, base_url=args.base_url, mode=args.mode, timeout=args.timeout, reasks=args.reasks
+    ) if args.backend != "rules" or args.model or args.base_url else None
+    if args.backend == "rules":
+        return "rules", None
+    if config is None:
+        if args.backend == "auto":
+            print("extract: no model configured (OPENAI_BASE_URL / OPENAI_API_KEY): backend rules", file=sys.stderr)
+            return "rules", None
+        raise ConfigError(f"--backend {args.backend} needs a model: set OPENAI_BASE_URL or OPENAI_API_KEY")
+    backend = "hybrid" if args.backend == "auto" else args.backend
+    if args.backend == "auto":
+        where = config.base_url or "api.openai.com"
+        print(f"extract: model {config.model} at {where}: backend hybrid", file=sys.stderr)
+    return backend, ModelSettings(LLM(config), chunk_tokens=args.chunk_tokens)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        backend, model = _backend(args)
+    except ConfigError as e:
+        print(f"extract: {e}", file=sys.stderr)
+        return 2
     out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
     failed = 0
     rules: Counter[str] = Counter()
     reports = 0
     try:
         writer = Writer(out, args.format)
-        for record in extract_paths(args.paths):
+        for record in extract_paths(args.paths, backend, model):
             writer.write(record)
             if isinstance(record, ErrorRecord):
                 failed += 1
@@ -68,7 +115,18 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             reports += 1
             rules.update(f.rule for f in record.findings if f.status == "failed")
+            x = record.extraction
+            if backend != "rules" and not args.quiet:
+                print(
+                    f"extract: {record.source}: {x.calls} call(s), {x.tokens.prompt} prompt + "
+                    f"{x.tokens.completion} completion tokens"
+                    + (f", {len(x.errors)} failed" if x.errors else ""),
+                    file=sys.stderr,
+                )
         writer.close()
+    except ConfigError as e:
+        print(f"extract: {e}", file=sys.stderr)
+        return 2
     finally:
         if out is not sys.stdout:
             out.close()

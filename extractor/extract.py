@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from extractor.errors import UnreadableInput
+from extractor.backends import ModelSettings, extract_with_model
+from extractor.errors import ConfigError, UnreadableInput
 from extractor.ingest import Document, discover, read_document
 from extractor.reader import read_report
 from extractor.rules import validate
@@ -14,20 +15,28 @@ from schemas import ErrorRecord, InputError, ReportRecord
 Record = ReportRecord | ErrorRecord
 
 
-def extract_document(doc: Document) -> ReportRecord:
-    """The record of one decoded document: cells by the deterministic reader, findings."""
+def extract_document(
+    doc: Document, backend: str = "rules", model: ModelSettings | None = None
+) -> ReportRecord:
+    """The record of one decoded document, read by `backend` ("rules", "llm", "hybrid")."""
+    if backend != "rules":
+        if model is None:
+            raise ConfigError(f"backend {backend} needs a model")
+        return extract_with_model(doc, backend, model)
     record = read_report(doc)
     record.findings = validate(record)
     return record
 
 
-def extract_path(path: Path) -> Record:
+def extract_path(path: Path, backend: str = "rules", model: ModelSettings | None = None) -> Record:
     """The record of one input file, or an error record saying why it could not be read."""
     source = str(path)
     try:
-        return extract_document(read_document(path, source))
+        return extract_document(read_document(path, source), backend, model)
     except UnreadableInput as e:
         return ErrorRecord(source=source, error=InputError(kind=e.kind, message=e.message))
+    except ConfigError:
+        raise  # the set-up is wrong for every input: stop the batch
     except RecursionError as e:
         return ErrorRecord(source=source, error=InputError(kind="internal", message=repr(e)))
     except Exception as e:  # a bug on one input must not lose the batch
@@ -37,6 +46,8 @@ def extract_path(path: Path) -> Record:
         )
 
 
-def extract_paths(paths: Iterable[str]) -> Iterator[Record]:
+def extract_paths(
+    paths: Iterable[str], backend: str = "rules", model: ModelSettings | None = None
+) -> Iterator[Record]:
     for path in discover(paths):
-        yield extract_path(path)
+        yield extract_path(path, backend, model)

@@ -42,10 +42,16 @@ def _region(sections: dict[str, Section], numeral: str, text: str) -> tuple[int,
     return (max(before) if before else 0), (min(after) if after else len(text))
 
 
+def table_regions(text: str, sections: dict[str, Section]) -> dict[str, tuple[int, int]]:
+    """Where each of the tables 二, 三, 四 is to be looked for."""
+    return {n: _region(sections, n, text) for n in ("二", "三", "四")}
+
+
 def read_tables(text: str, sections: dict[str, Section], year: int | None) -> Tables:
-    start2, end2 = _region(sections, "二", text)
-    start3, end3 = _region(sections, "三", text)
-    start4, end4 = _region(sections, "四", text)
+    regions = table_regions(text, sections)
+    start2, end2 = regions["二"]
+    start3, end3 = regions["三"]
+    start4, end4 = regions["四"]
     applications = read_applications(text, start3, end3)
     layout = active_layout(text, start2, end2)
     if layout is None:

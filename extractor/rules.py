@@ -8,6 +8,9 @@ from schemas import Finding, ReportRecord, Span
 from schemas import keys as K
 
 Number = int | float
+ARITHMETIC_RULES = frozenset(
+    {"balance", "outcome_sum", "column_sum", "review_sum", "litigation_direct_sum", "litigation_after_review_sum"}
+)
 _REVIEW_RULES = {
     "review": "review_sum",
     "litigation.direct": "litigation_direct_sum",

@@ -325,3 +325,12 @@ def read_review(text: str, start: int, end: int) -> TableRead:
     else:
         table.missing_rows.append("review")
     return table
+
+
+def row_label(table: str, row: str) -> re.Pattern[str] | None:
+    """The label pattern of a row of table 二 or 三 (None for table 四, which has none)."""
+    if table == "二":
+        return _ACTIVE_RES.get(row)
+    if table == "三":
+        return _APP_RES.get(row)
+    return None

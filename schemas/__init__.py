@@ -7,6 +7,7 @@ These pydantic models are the single source of truth: the JSON output, the JSON 
 from schemas.fixture import ExpectedFailure, GoldReport
 from schemas.report import (
     Ambiguity,
+    Claim,
     Contradiction,
     ErrorRecord,
     Extraction,
@@ -21,6 +22,7 @@ from schemas.report import (
 
 __all__ = [
     "Ambiguity",
+    "Claim",
     "Contradiction",
     "ErrorRecord",
     "ExpectedFailure",

@@ -115,6 +115,37 @@ def value_kind(key: str) -> ValueKind:
     return "count"
 
 
+# Row labels of table 三 as the format prints them.
+PRINTED_ROW_LABELS: dict[str, str] = {
+    "new": "一、本年新收政府信息公开申请数量",
+    "carried_in": "二、上年结转政府信息公开申请数量",
+    "granted": "（一）予以公开",
+    "partial": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    "denied.state_secret": "1.属于国家秘密",
+    "denied.prohibited": "2.其他法律行政法规禁止公开",
+    "denied.security": "3.危及“三安全一稳定”",
+    "denied.third_party": "4.保护第三方合法权益",
+    "denied.internal": "5.属于三类内部事务信息",
+    "denied.process": "6.属于四类过程性信息",
+    "denied.enforcement_file": "7.属于行政执法案卷",
+    "denied.inquiry": "8.属于行政查询事项",
+    "unavailable.not_held": "1.本机关不掌握相关政府信息",
+    "unavailable.needs_creation": "2.没有现成信息需要另行制作",
+    "unavailable.unclear": "3.补正后申请内容仍不明确",
+    "not_processed.petition": "1.信访举报投诉类申请",
+    "not_processed.duplicate": "2.重复申请",
+    "not_processed.publication": "3.要求提供公开出版物",
+    "not_processed.excessive": "4.无正当理由大量反复申请",
+    "not_processed.confirmation": "5.要求行政机关确认或重新出具已获取信息",
+    "other.overdue_correction": "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    "other.overdue_fee": "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    "other.other": "3.其他",
+    "other.total": "（六）其他处理",
+    "total": "（七）总计",
+    "carried_out": "四、结转下年度继续办理",
+}
+
+
 # Chinese labels, for messages and summaries a reviewer reads.
 ROW_LABELS: dict[str, str] = {
     "new": "本年新收",
@@ -153,7 +184,7 @@ COLUMN_LABELS: dict[str, str] = {
     "other_org": "其他组织",
     "total": "总计",
 }
-_ACTIVE_LABELS = {
+ACTIVE_NAMES = {
     "rules": "规章",
     "normative_docs": "规范性文件",
     "licensing": "行政许可",
@@ -195,6 +226,6 @@ def label(key: str) -> str:
         return f"{ROW_LABELS.get(row, row)}/{COLUMN_LABELS.get(col, col)}"
     if key.startswith("active."):
         _, row, col = key.split(".")
-        return f"{_ACTIVE_LABELS.get(row, row)}/{_ACTIVE_LABELS.get(col, col)}"
+        return f"{ACTIVE_NAMES.get(row, row)}/{ACTIVE_NAMES.get(col, col)}"
     group, _, outcome = key.rpartition(".")
     return f"{_GROUP_LABELS.get(group, group)}/{_OUTCOME_LABELS.get(outcome, outcome)}"

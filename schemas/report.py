@@ -17,6 +17,9 @@ class Span(BaseModel):
     start: int = Field(description="offset of the first character in the decoded input")
     end: int = Field(description="offset just past the last character")
     snippet: str = Field(description="the original text between start and end, verbatim")
+    chunk: str | None = Field(
+        default=None, description="the chunk a model read it from (None: the deterministic reader)"
+    )
 
 
 class Ambiguity(BaseModel):
@@ -53,6 +56,18 @@ class Contradiction(BaseModel):
     verdict: Literal["consistent", "contradiction", "unclear"]
 
 
+class Claim(BaseModel):
+    """A figure the prose states about table content, grounded in the original text."""
+
+    quote: str = Field(description="the phrase as printed in the original")
+    value: Number
+    subject: str = Field(description="what is counted, in the report's words")
+    start: int
+    end: int
+    read_by: Literal["rules", "llm"]
+    chunk: str | None = None
+
+
 class Tokens(BaseModel):
     prompt: int = 0
     completion: int = 0
@@ -61,9 +76,18 @@ class Tokens(BaseModel):
 class Extraction(BaseModel):
     backend: Literal["rules", "llm", "hybrid"]
     model: str | None = None
-    prompt_version: str | None = None
+    mode: str | None = Field(default=None, description="instructor mode of the model calls")
+    prompt_version: str | None = Field(
+        default=None, description="id@version of every prompt used, comma-separated"
+    )
     calls: int = 0
+    attempts: int = Field(default=0, description="model requests, re-asks and retries included")
     tokens: Tokens = Field(default_factory=Tokens)
+    chunks: list[str] = Field(default_factory=list, description="ids of the chunks sent")
+    ungrounded: int = Field(default=0, description="values a model gave that were not found")
+    errors: list[str] = Field(
+        default_factory=list, description="model calls that failed for good, and why"
+    )
     encoding: str | None = Field(default=None, description="how the input bytes were decoded")
 
 
@@ -87,6 +111,11 @@ class ReportRecord(BaseModel):
     evidence: dict[str, Span] = Field(default_factory=dict)
     findings: list[Finding] = Field(default_factory=list)
     contradictions: list[Contradiction] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list, description="figures stated in the prose")
+    read_by: dict[str, Literal["rules", "llm", "both"]] = Field(
+        default_factory=dict,
+        description="per cell: the deterministic reader, the model, or both agreeing",
+    )
     sections: dict[str, SectionSpan] = Field(
         default_factory=dict, description="the six sections 一…六 found, by numeral"
     )

@@ -1,0 +1,226 @@
+"""What the model reads: table chunks, the title, prose figures; every value grounded.
+
+Each function sends chunks to the model through `LLM.ask`, aligns the snippets it returns
+with the report (`Grounder`), and keeps only what was found there. A failed call is
+recorded and the report goes on with what the other calls and the deterministic reader
+gave.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from extractor.chunks import Chunk, head_chunk, prose_chunks, table_chunks
+from extractor.grounding import Grounded, Grounder, Number
+from extractor.llm import LLM, LLMError, Usage
+from extractor.prompts import Prompt, load_prompt
+from extractor.sections import Section
+from extractor.tables import row_label
+from schemas import keys as K
+from schemas.llm import ProseFigures, ReportMeta, TableReading
+
+TABLE_TITLES = {
+    "二": "二、主动公开政府信息情况 (第二十条 items)",
+    "三": "三、收到和处理政府信息公开申请情况",
+    "四": "四、政府信息公开行政复议、行政诉讼情况",
+}
+_APP_COLUMNS = "自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他 (法人或其他组织), 总计"
+_REVIEW_COLUMNS = (
+    "行政复议: 结果维持, 结果纠正, 其他结果, 尚未审结, 总计; then 行政诉讼 未经复议直接起诉: the same "
+    "five; then 行政诉讼 复议后起诉: the same five (15 numbers)"
+)
+_NOT_A_COUNT = re.compile(r"\s*(?:年|月|日|%|％|个百分点|‰)")
+# Prose worth a call: a number within a few characters of a word the tables count.
+_CLAIM_HINT = re.compile(
+    r"(?:申请|公开|复议|诉讼|规范性文件|许可|处罚|强制|收费|结转|办结|答复|不掌握|不予)[^。\n]{0,24}?\d"
+    r"|\d[^。\n]{0,12}?(?:件|次|个|万元)"
+)
+
+
+# Worked examples, one per table and layout, with made-up numbers: (row, printed, values).
+_EXAMPLES: dict[str, tuple[tuple[str, str, list[Number | None]], ...]] = {
+    "二/2021": (
+        ("normative_docs", "行政规范性文件 | 2 | 1 | 35", [2, 1, 35]),
+        ("licensing", "行政许可 | 1204", [1204]),
+    ),
+    "二/2019": (
+        ("licensing", "行政许可 | 467 | -233 | 4448", [467, -233, 4448]),
+        ("procurement", "政府集中采购 | 118 | 13619万元", [118, 13619]),
+    ),
+    "三": (
+        ("granted", "（一）予以公开 | 13 | 0 | 0 | 0 | 0 | 0 | 13", [13, 0, 0, 0, 0, 0, 13]),
+        ("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形） | 1 |  | 0 | 0 | 0 | 0 | 1", [1, None, 0, 0, 0, 0, 1]),
+    ),
+    "四": (
+        ("review", "0 | 1 | 0 | 0 | 1 | 2 | 0 | 0 | 0 | 2 | 0 | 0 | 0 | 0 | 0", [0, 1, 0, 0, 1, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0]),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    numeral: str
+    columns: str
+    rows: tuple[tuple[str, str, tuple[str, ...]], ...]  # (row key, printed label, cell keys)
+    example: str  # key of _EXAMPLES
+
+    def widths(self) -> dict[str, int]:
+        return {row: len(keys) for row, _, keys in self.rows}
+
+    def prompt_values(self) -> dict[str, str]:
+        """The table-specific variables of the table_cells prompt."""
+        rows = "\n".join(
+            f"- {row}: {label} ({len(keys)} value{'s' if len(keys) > 1 else ''})"
+            for row, label, keys in self.rows
+        )
+        example = _EXAMPLES[self.example]
+        answer = ",\n ".join(
+            json.dumps({"row": r, "quote": q, "values": v}, ensure_ascii=False) for r, q, v in example
+        )
+        return {
+            "table": TABLE_TITLES[self.numeral],
+            "columns": self.columns,
+            "rows": rows,
+            "example_text": "\n".join(q for _, q, _ in example),
+            "example_answer": f"[{answer}]",
+        }
+
+
+def table_spec(numeral: str, fmt: str, other_split: bool) -> TableSpec:
+    if numeral == "二":
+        rows = []
+        for row, cols in K.ACTIVE_ROWS[fmt]:
+            name = "行政规范性文件" if row == "normative_docs" and fmt == "2021" else K.ACTIVE_NAMES[row]
+            header = ", ".join(K.ACTIVE_NAMES[c] for c in cols)
+            rows.append((row, f"{name}, columns {header}", tuple(f"active.{row}.{c}" for c in cols)))
+        return TableSpec(numeral, "each row's own, listed with the row", tuple(rows), f"二/{fmt}")
+    if numeral == "三":
+        return TableSpec(
+            numeral,
+            _APP_COLUMNS,
+            tuple(
+                (r, K.PRINTED_ROW_LABELS[r], tuple(K.application_key(r, c) for c in K.APPLICANT_COLUMNS))
+                for r in K.application_rows(other_split)
+            ),
+            "三",
+        )
+    return TableSpec(
+        numeral, _REVIEW_COLUMNS, (("review", "the row of 15 numbers under the header", K.REVIEW_KEYS),), "四"
+    )
+
+
+@dataclass
+class ModelReading:
+    """What the model contributed to one report."""
+
+    cells: dict[str, tuple[Grounded, str]] = field(default_factory=dict)  # key -> (value, chunk)
+    ungrounded: dict[str, str] = field(default_factory=dict)  # key -> why it was not used
+    chunks: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    prompts: set[str] = field(default_factory=set)
+
+
+def _ask(llm: LLM, model, prompt: Prompt, messages, usage: Usage, out: ModelReading, chunk: Chunk, context=None):
+    out.chunks.append(chunk.id)
+    out.prompts.add(prompt.ref)
+    try:
+        return llm.ask(model, messages, usage, context)
+    except LLMError as e:
+        out.errors.append(f"{chunk.id}: {e.kind}: {e}")
+        return None
+
+
+def read_tables(
+    text: str,
+    regions: dict[str, tuple[int, int]],
+    spec_of: dict[str, TableSpec],
+    llm: LLM,
+    usage: Usage,
+    budget: int,
+    out: ModelReading,
+) -> None:
+    """The model's reading of the given tables, grounded cell by cell."""
+    prompt = load_prompt("table_cells")
+    grounder = Grounder(text)
+    for numeral, (start, end) in regions.items():
+        spec = spec_of[numeral]
+        keys_of = {row: keys for row, _, keys in spec.rows}
+        for chunk in table_chunks(text, numeral, start, end, budget):
+            messages = prompt.render(**spec.prompt_values(), context=chunk.context, text=chunk.render(text))
+            reading = _ask(llm, TableReading, prompt, messages, usage, out, chunk, {"widths": spec.widths()})
+            if reading is None:
+                continue
+            for row in reading.rows:
+                _ground_row(grounder, numeral, row.row, row.quote, row.values, keys_of.get(row.row), chunk, out)
+
+
+def _ground_row(grounder, numeral, row, quote, values, keys, chunk: Chunk, out: ModelReading) -> None:
+    if keys is None or len(values) != len(keys):
+        return
+    if all(k in out.cells for k in keys):
+        return  # already read from an earlier chunk
+    span = grounder.find(quote, chunk.start, chunk.end)
+    if span is None:
+        for k in keys:
+            out.ungrounded.setdefault(k, f"the quoted row was not found in chunk {chunk.id}")
+        return
+    start, end = span
+    label = row_label(numeral, row)
+    if label is not None:
+        m = label.search(grounder.text, start, end)
+        if m is None:
+            for k in keys:
+                out.ungrounded.setdefault(k, f"the quote does not hold the label of row {row}")
+            return
+        start = m.end()
+    for key, hit, value in zip(keys, grounder.values(values, start, end), values, strict=True):
+        if value is None:
+            out.cells.setdefault(key, (Grounded(None, start, start), chunk.id))
+        elif hit is None:
+            out.ungrounded.setdefault(key, f"{value} is not printed in the quoted row")
+        else:
+            out.cells.setdefault(key, (hit, chunk.id))
+
+
+def read_title(text: str, sections: dict[str, Section], llm: LLM, usage: Usage, budget: int, out: ModelReading):
+    """(body, year, span of the body) from the model, or None when it could not be grounded."""
+    prompt = load_prompt("metadata")
+    chunk = head_chunk(text, sections, budget)
+    meta = _ask(llm, ReportMeta, prompt, prompt.render(text=chunk.render(text)), usage, out, chunk)
+    if meta is None:
+        return None
+    grounder = Grounder(text)
+    span = grounder.find(meta.quote, chunk.start, chunk.end)
+    body_span = grounder.find(meta.body, *span) if span else None
+    if span is None or body_span is None or grounder.find(str(meta.year), *span) is None:
+        out.errors.append(f"{chunk.id}: ungrounded title {meta.quote!r}")
+        return None
+    return meta.body, meta.year, body_span, chunk.id
+
+
+def read_figures(
+    text: str, spans: list[tuple[str, int, int]], llm: LLM, usage: Usage, budget: int, out: ModelReading
+) -> list[tuple[Grounded, str, str, str, tuple[int, int]]]:
+    """Figures the prose states: (value, quote, subject, chunk id, quote span)."""
+    prompt = load_prompt("claims")
+    grounder = Grounder(text)
+    found = []
+    for numeral, start, end in spans:
+        for chunk in prose_chunks(text, numeral, start, end, budget):
+            if not _CLAIM_HINT.search(text, chunk.start, chunk.end):
+                continue  # no number near anything the tables count: nothing to ask
+            answer = _ask(llm, ProseFigures, prompt, prompt.render(text=chunk.render(text)), usage, out, chunk)
+            if answer is None:
+                continue
+            for fig in answer.figures:
+                span = grounder.find(fig.quote, chunk.start, chunk.end)
+                hit = grounder.values([fig.value], *span)[0] if span else None
+                if span is None or hit is None:
+                    out.ungrounded[f"claim:{chunk.id}:{fig.quote}"] = "quote or value not found"
+                    continue
+                if _NOT_A_COUNT.match(text, hit.end) or text[max(0, hit.start - 1) : hit.start] == "第":
+                    continue  # a year, date, percentage or ordinal, whatever the model thought
+                found.append((hit, fig.quote, fig.subject, chunk.id, span))
+    return found

@@ -1,0 +1,186 @@
+"""The three ways to read a report — rules, llm, hybrid — and how hybrid merges them.
+
+hybrid runs the deterministic reader first and spends model calls only where they add
+information: tables in which the reader left cells ambiguous or unreadable, a title it could
+not parse, and the prose. Where both read a cell and agree, the cell is confirmed; where they
+disagree, the reading that satisfies the table's arithmetic wins (the reader's on a tie) and
+an `extraction_disagreement` finding says that the doubt is in our reading, not the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractor.assisted import ModelReading, read_figures, read_tables, read_title, table_spec
+from extractor.grounding import Grounded
+from extractor.ingest import Document
+from extractor.llm import LLM, Usage
+from extractor.reader import read_report, table_regions
+from extractor.rules import ARITHMETIC_RULES, validate
+from extractor.sections import find_sections
+from extractor.text import MappedText
+from schemas import Claim, Extraction, Finding, ReportRecord, Span, Tokens, Unreadable
+
+BACKENDS = ("rules", "llm", "hybrid", "auto")
+_TABLE_OF = {"active": "二", "applications": "三"}
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    llm: LLM
+    chunk_tokens: int = 600
+
+
+def _table(key: str) -> str:
+    return _TABLE_OF.get(key.split(".", 1)[0], "四")
+
+
+def _span(text: MappedText, start: int, end: int, chunk: str | None = None) -> Span:
+    s, e, snippet = text.snippet(start, end)
+    return Span(start=s, end=e, snippet=snippet, chunk=chunk)
+
+
+def _failures(record: ReportRecord, key: str) -> int:
+    """How many arithmetic rules involving `key` fail with the record's current cells."""
+    return sum(
+        1
+        for f in validate(record)
+        if f.rule in ARITHMETIC_RULES and f.status == "failed" and key in f.cells
+    )
+
+
+def _disagreement(key: str, kept, other, why: str, evidence: list[Span]) -> Finding:
+    return Finding(
+        rule="extraction_disagreement",
+        severity="warning",
+        status="failed",
+        cells=[key],
+        left=kept,
+        right=other,
+        message=f"{key}: the reader and the model disagree ({why}); this is a doubt about our "
+        "reading, not an error in the report",
+        evidence=evidence,
+    )
+
+
+def _merge(record: ReportRecord, doc: Document, model: ModelReading, replace: bool) -> list[Finding]:
+    """Fold the model's grounded cells into `record`; return disagreement findings.
+
+    With `replace` (the llm backend) the model's reading is the only one."""
+    text = doc.text
+    notes: list[Finding] = []
+    for key in list(record.cells):
+        hit: tuple[Grounded, str] | None = model.cells.get(key)
+        if replace:
+            record.evidence.pop(key, None)
+            record.ambiguous.pop(key, None)
+            record.units.pop(key, None)
+            if hit is None:
+                record.cells[key] = None
+                reason = model.ungrounded.get(key, "not read by the model")
+                record.unreadable[key] = Unreadable(reason=reason)
+                continue
+            record.unreadable.pop(key, None)
+        if hit is None:
+            continue
+        found, chunk = hit
+        ours = record.cells[key]
+        model_span = _span(text, found.start, found.end, chunk) if found.value is not None else None
+        if replace or key in record.unreadable:
+            record.cells[key] = found.value
+            record.unreadable.pop(key, None)
+            if model_span:
+                record.evidence[key] = model_span
+            record.read_by[key] = "llm"
+        elif key in record.ambiguous:
+            amb = record.ambiguous[key]
+            if found.value in amb.candidates:
+                record.cells[key] = found.value
+                del record.ambiguous[key]
+                if model_span:
+                    record.evidence[key] = model_span
+                record.read_by[key] = "llm"
+                notes.append(
+                    _disagreement(key, found.value, None, f"the reader found {amb.candidates}; the model "
+                                  f"read {found.value}, one of them", [model_span] if model_span else [])
+                )
+            else:
+                notes.append(
+                    _disagreement(key, None, found.value, f"the model read {found.value}, not one of the "
+                                  f"reader's candidates {amb.candidates}; left ambiguous",
+                                  [model_span] if model_span else [])
+                )
+        elif ours == found.value:
+            record.read_by[key] = "both"
+        else:
+            ours_fail = _failures(record, key)
+            record.cells[key] = found.value
+            theirs_fail = _failures(record, key)
+            evidence = [e for e in (record.evidence.get(key), model_span) if e]
+            if theirs_fail < ours_fail and found.value is not None:
+                record.evidence[key] = model_span  # type: ignore[assignment]
+                record.read_by[key] = "llm"
+                why = f"reader {ours}, model {found.value}; the model's fits the arithmetic"
+                notes.append(_disagreement(key, found.value, ours, why, evidence))
+            else:
+                record.cells[key] = ours
+                why = f"reader {ours}, model {found.value}; kept the reader's"
+                notes.append(_disagreement(key, ours, found.value, why, evidence))
+    return notes
+
+
+def _needs_model(record: ReportRecord) -> set[str]:
+    """Tables in which the deterministic reader left something undecided."""
+    return {_table(k) for k in (*record.ambiguous, *record.unreadable)}
+
+
+def extract_with_model(doc: Document, backend: str, settings: ModelSettings) -> ReportRecord:
+    """A record read by the model alone (`llm`) or by the reader with the model's help."""
+    llm, budget = settings.llm, settings.chunk_tokens
+    text = doc.text.text
+    record = read_report(doc)
+    usage = Usage()
+    model = ModelReading()
+    sections = find_sections(text)
+    if record.format != "pre2019":
+        wanted = {"二", "三", "四"} if backend == "llm" else _needs_model(record)
+        other_split = any(k.startswith("applications.other.overdue") for k in record.cells)
+        regions = {n: r for n, r in table_regions(text, sections).items() if n in wanted}
+        specs = {n: table_spec(n, record.format, other_split) for n in regions}
+        read_tables(text, regions, specs, llm, usage, budget, model)
+    if backend == "llm" or record.body is None or record.year is None:
+        title = read_title(text, sections, llm, usage, budget, model)
+        if title:
+            body, year, (s, e), _ = title
+            record.body, record.year = body, year
+    prose = [(n, s.body, s.end) for n, s in sections.items() if n in ("一", "五", "六")]
+    if not prose:
+        prose = [("all", 0, len(text))]
+    for value, quote, subject, chunk, (s, e) in read_figures(text, prose, llm, usage, budget, model):
+        os_, oe, snippet = doc.text.snippet(s, e)
+        record.claims.append(
+            Claim(quote=snippet, value=value.value, subject=subject, start=os_, end=oe, read_by="llm", chunk=chunk)
+        )
+    if record.format != "pre2019":
+        disagreements = _merge(record, doc, model, replace=backend == "llm")
+    else:
+        disagreements = []
+    if backend != "llm":
+        for key in record.cells:
+            if key not in record.unreadable and key not in record.ambiguous:
+                record.read_by.setdefault(key, "rules")
+    record.findings = validate(record) + disagreements
+    record.extraction = Extraction(
+        backend="llm" if backend == "llm" else "hybrid",
+        model=llm.config.model,
+        mode=llm.config.mode,
+        prompt_version=",".join(sorted(model.prompts)) or None,
+        calls=usage.calls,
+        attempts=usage.attempts,
+        tokens=Tokens(prompt=usage.prompt, completion=usage.completion),
+        chunks=model.chunks,
+        ungrounded=len(model.ungrounded),
+        errors=model.errors,
+        encoding=doc.encoding,
+    )
+    return record

@@ -1,0 +1,211 @@
+"""The one LLM edge: an OpenAI-compatible endpoint through instructor.
+
+Endpoint, key, model, instructor mode, timeouts, retries and token accounting live here and
+nowhere else. Transport failures (429 honouring Retry-After, 5xx, timeouts, connection
+errors) are retried by tenacity with exponential backoff and jitter; an answer that does not
+validate against the response model is fed back to the model by instructor for a bounded
+number of re-asks. Every attempt's tokens are counted, whether or not it succeeded.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import httpx
+import instructor
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from pydantic import BaseModel
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from extractor.errors import ConfigError, ExtractError
+
+T = TypeVar("T", bound=BaseModel)
+
+MODES = {
+    "tools": instructor.Mode.TOOLS,
+    "json": instructor.Mode.JSON,
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "md_json": instructor.Mode.MD_JSON,
+}
+
+
+class LLMError(ExtractError):
+    """A model call failed for good (after retries and re-asks); the cause is kept."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind  # transport, invalid, truncated
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    model: str
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    mode: str = "tools"
+    timeout: float = 300.0
+    attempts: int = 4  # transport attempts per call
+    reasks: int = 2  # re-asks after an answer that does not validate
+    max_tokens: int = 2048
+    max_wait: float = 60.0  # longest backoff between transport attempts
+
+    @classmethod
+    def from_env(
+        cls,
+        model: str | None = None,
+        base_url: str | None = None,
+        mode: str | None = None,
+        env: dict[str, str] | None = None,
+        **overrides: Any,
+    ) -> LLMConfig | None:
+        """The configuration from options, then OPENAI_* variables; None if no model is set
+        up (no endpoint and no key)."""
+        env = dict(os.environ) if env is None else env
+        base_url = base_url or env.get("OPENAI_BASE_URL") or None
+        api_key = env.get("OPENAI_API_KEY") or None
+        if not base_url and not api_key:
+            return None
+        model = model or env.get("OPENAI_MODEL") or None
+        if not model:
+            raise ConfigError("a model endpoint is configured but no model: pass --model or set OPENAI_MODEL")
+        mode = mode or env.get("EXTRACT_LLM_MODE") or "tools"
+        if mode not in MODES:
+            raise ConfigError(f"unknown instructor mode {mode!r}; one of {', '.join(MODES)}")
+        if not api_key:
+            api_key = "unused"  # local servers want a non-empty key
+        return cls(model=model, base_url=base_url, api_key=api_key, mode=mode, **overrides)
+
+
+@dataclass
+class Usage:
+    """Calls and tokens, summed over every attempt."""
+
+    calls: int = 0
+    attempts: int = 0
+    prompt: int = 0
+    completion: int = 0
+
+    def add(self, other: Usage) -> None:
+        self.calls += other.calls
+        self.attempts += other.attempts
+        self.prompt += other.prompt
+        self.completion += other.completion
+
+
+def _root(e: BaseException) -> BaseException:
+    """The transport error behind instructor's wrapper, if there is one."""
+    seen = e
+    while isinstance(seen, InstructorRetryException) and seen.__cause__ is not None:
+        seen = seen.__cause__
+    return seen
+
+
+def _transient(e: BaseException) -> bool:
+    cause = _root(e)
+    if isinstance(cause, openai.APIStatusError):
+        return cause.status_code == 429 or cause.status_code >= 500
+    return isinstance(
+        cause, openai.APITimeoutError | openai.APIConnectionError | httpx.TransportError
+    )
+
+
+def _retry_after(e: BaseException | None) -> float | None:
+    cause = _root(e) if e else None
+    if isinstance(cause, openai.APIStatusError):
+        value = cause.response.headers.get("retry-after")
+        if value:
+            try:
+                return max(0.0, float(value))
+            except ValueError:
+                return None
+    return None
+
+
+class LLM:
+    """Structured calls to one model. `client` is an `openai.OpenAI`; tests give it an
+    in-memory transport with queued answers."""
+
+    def __init__(
+        self,
+        config: LLMConfig,
+        client: openai.OpenAI | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        self.config = config
+        raw = client or openai.OpenAI(
+            base_url=config.base_url,
+            api_key=config.api_key,
+            timeout=config.timeout,
+            max_retries=0,  # tenacity below owns retries, so attempts are counted once
+        )
+        self.client = instructor.from_openai(raw, mode=MODES[config.mode])
+        self.client.on("completion:response", self._count)
+        self._usage = Usage()
+        self._backoff = wait_exponential_jitter(initial=1, max=config.max_wait, jitter=1)
+        self._sleep = sleep
+
+    def _count(self, response: Any) -> None:
+        self._usage.attempts += 1
+        usage = getattr(response, "usage", None)
+        if usage is not None:
+            self._usage.prompt += getattr(usage, "prompt_tokens", 0) or 0
+            self._usage.completion += getattr(usage, "completion_tokens", 0) or 0
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        after = _retry_after(exc)
+        return min(after, self.config.max_wait) if after is not None else self._backoff(state)
+
+    def ask(
+        self,
+        response_model: type[T],
+        messages: list[dict[str, str]],
+        usage: Usage,
+        context: dict[str, Any] | None = None,
+    ) -> T:
+        """The model's answer as `response_model`; `usage` gets every attempt's tokens."""
+        self._usage = Usage(calls=1)
+        retrying = Retrying(
+            retry=retry_if_exception(_transient),
+            wait=self._wait,
+            stop=stop_after_attempt(self.config.attempts),
+            reraise=True,
+            **({"sleep": self._sleep} if self._sleep else {}),
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return self.client.chat.completions.create(
+                        model=self.config.model,
+                        response_model=response_model,
+                        messages=messages,
+                        max_retries=self.config.reasks,
+                        context=context,
+                        temperature=0,
+                        max_tokens=self.config.max_tokens,
+                    )
+        except IncompleteOutputException as e:
+            raise LLMError("truncated", "the answer was cut off (finish_reason=length)") from e
+        except InstructorRetryException as e:
+            cause = _root(e)
+            if isinstance(cause, openai.OpenAIError | httpx.HTTPError):
+                raise LLMError("transport", f"{cause.__class__.__name__}: {cause}") from e
+            first = str(cause).splitlines()[1:2] or [str(cause)]
+            raise LLMError(
+                "invalid", f"no valid answer after {e.n_attempts} attempts: {first[0].strip()}"
+            ) from e
+        except (openai.OpenAIError, httpx.HTTPError) as e:
+            raise LLMError("transport", f"{e.__class__.__name__}: {e}") from e
+        finally:
+            usage.add(self._usage)
+        raise AssertionError("unreachable")  # pragma: no cover

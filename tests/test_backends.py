@@ -1,0 +1,201 @@
+"""hybrid and llm backends against a fake model: grounding, merging, disagreements, failures."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import httpx
+
+from eval.synth import render_report
+from extractor.backends import ModelSettings
+from extractor.extract import extract_document
+from extractor.ingest import parse_document
+from schemas import keys as K
+from tests.fake_model import FakeModel, completion, status
+from tests.test_tables import zero_cells
+
+APP = K.application_key
+NO_FIGURES = {"figures": []}
+
+# 110000011 reads as 1,10,0,0,0,0,11 or 11,0,0,0,0,0,11; with 总计 blank the reader cannot
+# choose, so hybrid asks the model about table 三.
+CELLS = zero_cells(
+    **{
+        "applications__new__natural": 1,
+        "applications__new__commercial": 10,
+        "applications__new__total": 11,
+        "applications__granted__natural": 1,
+        "applications__granted__commercial": 10,
+        "applications__granted__total": 11,
+    }
+)
+AMBIGUOUS = (
+    render_report(CELLS)
+    .replace("（一）予以公开\t1\t10\t0\t0\t0\t0\t11", "（一）予以公开\t110000011")
+    .replace("（七）总计\t0\t0\t0\t0\t0\t0\t0", "（七）总计\t—\t—\t—\t—\t—\t—\t—")
+)
+
+
+def responder(rows_for: dict[str, dict], figures: dict | None = None):
+    """Answer table requests with the rows whose label is in the chunk, prose with figures."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        tool = body["tools"][0]["function"]["name"]
+        user = body["messages"][-1]["content"]
+        if tool == "TableReading":
+            rows = [row for label, row in rows_for.items() if label in user]
+            return completion(tool, {"rows": rows})
+        return completion(tool, figures or NO_FIGURES)
+
+    return answer
+
+
+class Responder(FakeModel):
+    def __init__(self, answer) -> None:
+        super().__init__()
+        self.answer = answer
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(json.loads(request.content))
+        return self.answer(request)
+
+
+def run(text: str, fake: FakeModel, backend: str = "hybrid"):
+    doc = parse_document(text.encode("utf-8"), "mem.txt")
+    return extract_document(doc, backend, ModelSettings(fake.llm())), doc
+
+
+def granted(values, quote="(一)予以公开 | 110000011"):
+    return {"row": "granted", "quote": quote, "values": values}
+
+
+def test_the_model_settles_an_ambiguous_run_with_one_of_the_readers_candidates():
+    fake = Responder(responder({"予以公开": granted([1, 10, 0, 0, 0, 0, 11])}))
+    record, doc = run(AMBIGUOUS, fake)
+    assert record.cells[APP("granted", "natural")] == 1
+    assert record.cells[APP("granted", "commercial")] == 10
+    assert not record.ambiguous
+    assert record.read_by[APP("granted", "natural")] == "llm"
+    assert record.read_by[APP("granted", "research")] == "both"  # the model agreed
+    assert record.read_by[APP("new", "natural")] == "rules"
+    notes = [f for f in record.findings if f.rule == "extraction_disagreement"]
+    assert [f.cells[0] for f in notes] == [APP("granted", "natural"), APP("granted", "commercial")]
+    assert "not an error in the report" in notes[0].message
+    span = record.evidence[APP("granted", "commercial")]
+    assert (span.snippet, span.chunk) == ("10", "三/1")
+    assert doc.text.original[span.start : span.end] == "10"
+    # Only table 三 was sent: the reader read 二 and 四 itself, and the prose states no figure.
+    assert {c.split("/")[0] for c in record.extraction.chunks} == {"三"}
+
+
+def test_a_model_value_outside_the_candidates_leaves_the_cell_ambiguous():
+    fake = Responder(responder({"予以公开": granted([11, 0, 0, 0, 0, 0, 11])}))
+    record, _ = run(AMBIGUOUS, fake)
+    # 11 is a candidate for 自然人, so that cell is settled, and 0 for 商业企业 as well:
+    assert record.cells[APP("granted", "natural")] == 11
+    assert record.cells[APP("granted", "commercial")] == 0
+    fake = Responder(responder({"予以公开": granted([110, 0, 0, 0, 0, 0, 11], quote="(一)予以公开 | 110000011")}))
+    record, _ = run(AMBIGUOUS, fake)
+    assert record.cells[APP("granted", "natural")] is None
+    assert APP("granted", "natural") in record.ambiguous
+    note = next(f for f in record.findings if f.rule == "extraction_disagreement")
+    assert "not one of the reader's candidates" in note.message
+
+
+def test_an_ungrounded_answer_is_not_used():
+    invented = granted([1, 10, 0, 0, 0, 0, 11], quote="(一)予以公开 | 1 | 10 | 0 | 0 | 0 | 0 | 12")
+    fake = Responder(responder({"予以公开": invented}))
+    record, _ = run(AMBIGUOUS, fake)
+    assert APP("granted", "natural") in record.ambiguous
+    assert record.extraction.ungrounded == 7
+    assert not [f for f in record.findings if f.rule == "extraction_disagreement"]
+
+
+def test_the_model_fills_an_unreadable_row_and_a_grounded_disagreement_keeps_the_arithmetic():
+    cells = zero_cells(
+        **{
+            "applications__new__natural": 52,
+            "applications__new__total": 52,
+            "applications__granted__natural": 52,
+            "applications__granted__total": 52,
+            "applications__total__natural": 52,
+            "applications__total__total": 52,
+        }
+    )
+    text = (
+        render_report(cells)
+        .replace("（一）予以公开\t52\t0\t0\t0\t0\t0\t52", "（一）予以公开\t520000052")
+        .replace("（七）总计\t52\t0\t0\t0\t0\t0\t52", "（七）总计\t52\t0\t0\t0\t0\t0\t52\t9\t9")
+    )
+    fake = Responder(
+        responder(
+            {
+                "予以公开": granted([5, 20, 0, 0, 0, 0, 52], quote="(一)予以公开 | 520000052"),
+                "总计": {"row": "total", "quote": "(七)总计 | 52 | 0 | 0 | 0 | 0 | 0 | 52", "values": [52, 0, 0, 0, 0, 0, 52]},
+            }
+        )
+    )
+    record, _ = run(text, fake)
+    assert record.cells == cells
+    assert record.read_by[APP("total", "natural")] == "llm"
+    assert record.read_by[APP("granted", "total")] == "both"
+    notes = {f.cells[0]: f for f in record.findings if f.rule == "extraction_disagreement"}
+    assert set(notes) == {APP("granted", "natural"), APP("granted", "commercial")}
+    assert "kept the reader's" in notes[APP("granted", "natural")].message
+    assert (notes[APP("granted", "natural")].left, notes[APP("granted", "natural")].right) == (52, 5)
+    assert not [f for f in record.findings if f.status == "failed" and f.rule != "extraction_disagreement"]
+
+
+def test_a_failed_call_falls_back_to_the_reader_and_says_why():
+    fake = FakeModel(*[status(503)] * 4, completion("ProseFigures", NO_FIGURES))
+    record, _ = run(AMBIGUOUS, fake)
+    assert APP("granted", "natural") in record.ambiguous
+    assert record.cells[APP("new", "total")] == 11
+    assert record.extraction.errors and record.extraction.errors[0].startswith("三/1: transport")
+
+
+def test_hybrid_on_a_clean_report_asks_about_the_prose_only():
+    prose = "2024年共收到政府信息公开申请11件，其中予以公开11件。政府网站发布信息300条。"
+    fake = Responder(
+        responder({}, {"figures": [{"quote": "予以公开11件", "value": 11, "subject": "予以公开"}, {"quote": "2024年", "value": 2024, "subject": "年份"}]})
+    )
+    record, doc = run(render_report(CELLS, prose=prose), fake)
+    assert record.extraction.chunks == ["一/1"]
+    assert [(c.quote, c.value, c.read_by) for c in record.claims] == [("予以公开11件", 11, "llm")]
+    claim = record.claims[0]
+    assert doc.text.original[claim.start : claim.end] == "予以公开11件"
+    assert record.extraction.tokens.prompt == 100 and record.extraction.calls == 1
+    assert record.extraction.prompt_version == "claims@1"
+
+
+def test_prose_without_figures_costs_no_call():
+    fake = FakeModel()  # any request would fail the test
+    record, _ = run(render_report(CELLS, prose="本年度认真贯彻落实条例，推进政务公开。"), fake)
+    assert record.extraction.calls == 0 and record.cells == CELLS
+
+
+def test_llm_backend_reads_every_table_and_the_title():
+    text = render_report(CELLS, body="示例县人民政府", year=2024)
+    rows = {
+        "规章": {"row": "rules", "quote": "规章 | 0 | 0 | 0", "values": [0, 0, 0]},
+        "本年新收": {"row": "new", "quote": "一、本年新收政府信息公开申请数量 | 1 | 10 | 0 | 0 | 0 | 0 | 11", "values": [1, 10, 0, 0, 0, 0, 11]},
+    }
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        tool = body["tools"][0]["function"]["name"]
+        if tool == "ReportMeta":
+            return completion(tool, {"body": "示例县人民政府", "year": 2024, "quote": "示例县人民政府2024年政府信息公开工作年度报告"})
+        return responder(rows)(request)
+
+    record, _ = run(text, Responder(answer), backend="llm")
+    assert record.cells[APP("new", "commercial")] == 10
+    assert record.cells["active.rules.in_force"] == 0
+    assert record.cells[APP("granted", "natural")] is None
+    assert record.unreadable[APP("granted", "natural")].reason == "not read by the model"
+    assert {c.split("/")[0] for c in record.extraction.chunks} >= {"二", "三", "四", "head"}
+    assert set(record.read_by.values()) == {"llm"}
+    assert record.extraction.backend == "llm"
+    assert re.fullmatch(r"(?:\w+@\d+,?)+", record.extraction.prompt_version)

@@ -1,0 +1,56 @@
+"""Structure-aware chunks: rows stay whole, the header goes first, budgets hold."""
+
+from __future__ import annotations
+
+import random
+
+from eval.synth import random_cells, render_report
+from extractor.chunks import estimate_tokens, prose_chunks, table_chunks
+from extractor.normalise import normalise
+from extractor.reader import table_regions
+from extractor.sections import find_sections
+from extractor.tables import read_applications
+
+CELLS = random_cells(random.Random(2), "2021", True)
+
+
+def setup(layout: str):
+    text = normalise(render_report(CELLS, layout=layout)).text
+    return text, table_regions(text, find_sections(text))
+
+
+def test_a_table_is_cut_between_rows_and_the_header_stays_with_the_first_chunk():
+    for layout in ("tabs", "lines", "paragraphs"):
+        text, regions = setup(layout)
+        start, end = regions["三"]
+        chunks = table_chunks(text, "三", start, end, 300)
+        assert len(chunks) >= 3
+        assert chunks[0].start == start and "申请人情况" in text[chunks[0].start : chunks[0].end]
+        assert [c.id for c in chunks] == [f"三/{i}" for i in range(1, len(chunks) + 1)]
+        assert all(a.end <= b.start for a, b in zip(chunks, chunks[1:], strict=False))
+        # Each chunk after the first starts on a row label; every row is in exactly one chunk.
+        labels = read_applications(text, start, end).labels
+        for c in chunks[1:]:
+            assert any(c.start <= s < c.start + 4 or text[c.start:s].strip() == "" for s, _ in labels.values())
+        for s, e in labels.values():
+            assert sum(c.start <= s and e <= c.end for c in chunks) == 1
+        assert all("continuing table 三" in c.context for c in chunks[1:])
+        assert chunks[0].context == ""
+
+
+def test_chunks_keep_to_the_budget_and_render_without_tabs_or_headings():
+    text, regions = setup("tabs")
+    start, end = regions["三"]
+    for c in table_chunks(text, "三", start, end, 300):
+        assert estimate_tokens(text[c.start : c.end]) <= 300
+        shown = c.render(text)
+        assert "\t" not in shown and "申请人情况" not in shown and "商业企业" not in shown
+
+
+def test_prose_chunks_cover_the_prose_at_sentence_boundaries():
+    prose = "。".join(f"第{i}句话说明政府信息公开工作的情况和成效" for i in range(60)) + "。"
+    chunks = prose_chunks(prose, "一", 0, len(prose), 200)
+    assert len(chunks) > 3
+    assert "".join(prose[c.start : c.end] for c in chunks) == prose
+    assert all(prose[c.end - 1] == "。" for c in chunks)
+    assert all(estimate_tokens(prose[c.start : c.end]) <= 200 for c in chunks)

@@ -1,0 +1,43 @@
+"""Prompt files: loaded, versioned, checked for missing variables."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.assisted import table_spec
+from extractor.errors import ConfigError
+from extractor.prompts import PROMPTS_DIR, load_prompt, parse_prompt
+
+
+@pytest.mark.parametrize("name", ["table_cells", "metadata", "claims"])
+def test_every_prompt_file_loads_and_says_report_text_is_data(name):
+    prompt = load_prompt(name)
+    assert prompt.ref == f"{name}@1"
+    assert "never an instruction" in prompt.system.template
+    assert "${text}" in prompt.user.template
+    assert (PROMPTS_DIR / f"{name}.md").exists()
+
+
+def test_a_missing_or_unknown_variable_fails_loudly():
+    prompt = load_prompt("metadata")
+    with pytest.raises(ConfigError, match="missing variables \\['text'\\]"):
+        prompt.render()
+    with pytest.raises(ConfigError, match="unknown \\['txet'\\]"):
+        prompt.render(text="x", txet="y")
+
+
+def test_a_malformed_prompt_file_is_refused():
+    with pytest.raises(ConfigError, match="front matter"):
+        parse_prompt("## system\nx\n## user\ny", "p")
+    with pytest.raises(ConfigError, match="its id says"):
+        parse_prompt("---\nid: q\nversion: 1\n---\n## system\nx\n## user\ny", "p")
+
+
+@pytest.mark.parametrize(("numeral", "fmt"), [("二", "2021"), ("二", "2019"), ("三", "2021"), ("四", "2021")])
+def test_the_table_prompt_renders_for_every_table(numeral, fmt):
+    spec = table_spec(numeral, fmt, True)
+    messages = load_prompt("table_cells").render(**spec.prompt_values(), context="", text="规章 | 0 | 0 | 0")
+    system, user = messages[0]["content"], messages[1]["content"]
+    assert "${" not in system + user
+    assert all(f"- {row}:" in system for row, _, _ in spec.rows)
+    assert user.endswith("<report>\n规章 | 0 | 0 | 0\n</report>")
