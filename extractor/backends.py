@@ -179,7 +179,8 @@ def extract_with_model(doc: Document, backend: str, settings: ModelSettings) -> 
         attempts=usage.attempts,
         tokens=Tokens(prompt=usage.prompt, completion=usage.completion),
         chunks=model.chunks,
-        ungrounded=len(model.ungrounded),
+        ungrounded=sum(1 for k in model.ungrounded if not k.startswith("claim:")),
+        ungrounded_claims=sum(1 for k in model.ungrounded if k.startswith("claim:")),
         errors=model.errors,
         encoding=doc.encoding,
     )

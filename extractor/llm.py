@@ -9,6 +9,7 @@ number of re-asks. Every attempt's tokens are counted, whether or not it succeed
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +31,10 @@ from tenacity import (
 from extractor.errors import ConfigError, ExtractError
 
 T = TypeVar("T", bound=BaseModel)
+
+# instructor logs every failed attempt at ERROR; the outcome of each call is recorded in the
+# report's `extraction` record instead, so a batch's stderr stays one line per report.
+logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 MODES = {
     "tools": instructor.Mode.TOOLS,

@@ -84,7 +84,12 @@ class Extraction(BaseModel):
     attempts: int = Field(default=0, description="model requests, re-asks and retries included")
     tokens: Tokens = Field(default_factory=Tokens)
     chunks: list[str] = Field(default_factory=list, description="ids of the chunks sent")
-    ungrounded: int = Field(default=0, description="values a model gave that were not found")
+    ungrounded: int = Field(
+        default=0, description="cell values a model gave that were not found in the report"
+    )
+    ungrounded_claims: int = Field(
+        default=0, description="prose figures a model gave that were not found in the report"
+    )
     errors: list[str] = Field(
         default_factory=list, description="model calls that failed for good, and why"
     )

@@ -102,3 +102,30 @@ def test_the_installed_console_script_runs():
     )
     assert result.returncode == 0
     assert json.loads(result.stdout)["body"] == "抚远市"
+
+
+@pytest.fixture
+def no_model(monkeypatch):
+    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_auto_without_a_model_says_it_runs_the_rules(no_model, capsys):
+    code, out, err = run([str(EXAMPLES / "002_00e19431bcd07e12.txt")], capsys)
+    assert code == 0
+    assert "no model configured" in err and "backend rules" in err
+    assert json.loads(out)["extraction"]["backend"] == "rules"
+
+
+@pytest.mark.parametrize("backend", ["llm", "hybrid"])
+def test_a_model_backend_without_a_model_is_a_usage_error(no_model, capsys, backend):
+    code, out, err = run([str(EXAMPLES), "--backend", backend], capsys)
+    assert code == 2 and out == ""
+    assert f"--backend {backend} needs a model" in err
+
+
+def test_a_key_without_a_model_name_is_a_usage_error(no_model, monkeypatch, capsys):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-used-anywhere-000")
+    code, _, err = run([str(EXAMPLES), "--backend", "hybrid"], capsys)
+    assert code == 2 and "no model" in err
+    assert "sk-test" not in err
