@@ -164,7 +164,7 @@ def _ground_row(grounder, numeral, row, quote, values, keys, chunk: Chunk, out: 
     span = grounder.find(quote, chunk.start, chunk.end)
     if span is None:
         for k in keys:
-            out.ungrounded.setdefault(k, f"the quoted row was not found in chunk {chunk.id}")
+            out.ungrounded.setdefault(k, f"模型引用的行在 {chunk.id} 中找不到")
         return
     start, end = span
     label = row_label(numeral, row)
@@ -172,14 +172,14 @@ def _ground_row(grounder, numeral, row, quote, values, keys, chunk: Chunk, out: 
         m = label.search(grounder.text, start, end)
         if m is None:
             for k in keys:
-                out.ungrounded.setdefault(k, f"the quote does not hold the label of row {row}")
+                out.ungrounded.setdefault(k, f"模型引用的文字不含 {row} 行的标签")
             return
         start = m.end()
     for key, hit, value in zip(keys, grounder.values(values, start, end), values, strict=True):
         if value is None:
             out.cells.setdefault(key, (Grounded(None, start, start), chunk.id))
         elif hit is None:
-            out.ungrounded.setdefault(key, f"{value} is not printed in the quoted row")
+            out.ungrounded.setdefault(key, f"模型读数 {value} 不在所引用的行中")
         else:
             out.cells.setdefault(key, (hit, chunk.id))
 
@@ -218,7 +218,7 @@ def read_figures(
                 span = grounder.find(fig.quote, chunk.start, chunk.end)
                 hit = grounder.values([fig.value], *span)[0] if span else None
                 if span is None or hit is None:
-                    out.ungrounded[f"claim:{chunk.id}:{fig.quote}"] = "quote or value not found"
+                    out.ungrounded[f"claim:{chunk.id}:{fig.quote}"] = "引文或数字在原文中找不到"
                     continue
                 if _NOT_A_COUNT.match(text, hit.end) or text[max(0, hit.start - 1) : hit.start] == "第":
                     continue  # a year, date, percentage or ordinal, whatever the model thought

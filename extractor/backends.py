@@ -15,11 +15,13 @@ from extractor.assisted import ModelReading, read_figures, read_tables, read_tit
 from extractor.grounding import Grounded
 from extractor.ingest import Document
 from extractor.llm import LLM, Usage
+from extractor.prose import audit_prose, prose_regions
 from extractor.reader import read_report, table_regions
 from extractor.rules import ARITHMETIC_RULES, validate
 from extractor.sections import find_sections
 from extractor.text import MappedText
 from schemas import Claim, Extraction, Finding, ReportRecord, Span, Tokens, Unreadable
+from schemas import keys as K
 
 BACKENDS = ("rules", "llm", "hybrid", "auto")
 _TABLE_OF = {"active": "二", "applications": "三"}
@@ -57,8 +59,7 @@ def _disagreement(key: str, kept, other, why: str, evidence: list[Span]) -> Find
         cells=[key],
         left=kept,
         right=other,
-        message=f"{key}: the reader and the model disagree ({why}); this is a doubt about our "
-        "reading, not an error in the report",
+        message=f"{K.label(key)}：程序与模型读数不同（{why}）。这是读取上的疑问，不是报告的错误",
         evidence=evidence,
     )
 
@@ -77,7 +78,7 @@ def _merge(record: ReportRecord, doc: Document, model: ModelReading, replace: bo
             record.units.pop(key, None)
             if hit is None:
                 record.cells[key] = None
-                reason = model.ungrounded.get(key, "not read by the model")
+                reason = model.ungrounded.get(key, "模型未读出")
                 record.unreadable[key] = Unreadable(reason=reason)
                 continue
             record.unreadable.pop(key, None)
@@ -101,13 +102,11 @@ def _merge(record: ReportRecord, doc: Document, model: ModelReading, replace: bo
                     record.evidence[key] = model_span
                 record.read_by[key] = "llm"
                 notes.append(
-                    _disagreement(key, found.value, None, f"the reader found {amb.candidates}; the model "
-                                  f"read {found.value}, one of them", [model_span] if model_span else [])
+                    _disagreement(key, found.value, None, f"程序读出候选 {amb.candidates}，模型读作 {found.value}，采用模型读数", [model_span] if model_span else [])
                 )
             else:
                 notes.append(
-                    _disagreement(key, None, found.value, f"the model read {found.value}, not one of the "
-                                  f"reader's candidates {amb.candidates}; left ambiguous",
+                    _disagreement(key, None, found.value, f"模型读作 {found.value}，不在程序候选 {amb.candidates} 之中，仍存疑",
                                   [model_span] if model_span else [])
                 )
         elif ours == found.value:
@@ -120,11 +119,11 @@ def _merge(record: ReportRecord, doc: Document, model: ModelReading, replace: bo
             if theirs_fail < ours_fail and found.value is not None:
                 record.evidence[key] = model_span  # type: ignore[assignment]
                 record.read_by[key] = "llm"
-                why = f"reader {ours}, model {found.value}; the model's fits the arithmetic"
+                why = f"程序 {ours}，模型 {found.value}，模型读数符合勾稽关系，采用模型读数"
                 notes.append(_disagreement(key, found.value, ours, why, evidence))
             else:
                 record.cells[key] = ours
-                why = f"reader {ours}, model {found.value}; kept the reader's"
+                why = f"程序 {ours}，模型 {found.value}，保留程序读数"
                 notes.append(_disagreement(key, ours, found.value, why, evidence))
     return notes
 
@@ -153,13 +152,15 @@ def extract_with_model(doc: Document, backend: str, settings: ModelSettings) -> 
         if title:
             body, year, (s, e), _ = title
             record.body, record.year = body, year
-    prose = [(n, s.body, s.end) for n, s in sections.items() if n in ("一", "五", "六")]
-    if not prose:
-        prose = [("all", 0, len(text))]
-    for value, quote, subject, chunk, (s, e) in read_figures(text, prose, llm, usage, budget, model):
+    # The opening states dates and the period covered, not what the tables count: the
+    # patterns read it, the model is not asked about it.
+    prose = [r for r in prose_regions(record, sections, len(text)) if r[0] != "head"]
+    model_claims = []
+    for value, _quote, subject, chunk, (s, e) in read_figures(text, prose, llm, usage, budget, model):
         os_, oe, snippet = doc.text.snippet(s, e)
-        record.claims.append(
-            Claim(quote=snippet, value=value.value, subject=subject, start=os_, end=oe, read_by="llm", chunk=chunk)
+        model_claims.append(
+            Claim(quote=snippet, value=value.value, topic=None, subject=subject, start=os_, end=oe,
+                  read_by="llm", chunk=chunk)
         )
     if record.format != "pre2019":
         disagreements = _merge(record, doc, model, replace=backend == "llm")
@@ -170,6 +171,7 @@ def extract_with_model(doc: Document, backend: str, settings: ModelSettings) -> 
             if key not in record.unreadable and key not in record.ambiguous:
                 record.read_by.setdefault(key, "rules")
     record.findings = validate(record) + disagreements
+    audit_prose(record, doc, sections, model_claims)
     record.extraction = Extraction(
         backend="llm" if backend == "llm" else "hybrid",
         model=llm.config.model,

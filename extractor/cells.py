@@ -189,14 +189,16 @@ def readings(s: Scan, n: int, sep: str) -> tuple[list[tuple[Cell | None, ...]], 
     """Every reading of a row that should have `n` cells, and what made it uncertain."""
     k = len(s.tokens)
     if k == 0:
-        return [], "no values after the row label"
+        return [], "行标签后没有数值"
     if k == n:
         return [tuple(_cell(t) for t in s.tokens)], None
-    if k == n + 1:
-        drops = [tuple(_cell(t) for j, t in enumerate(s.tokens) if j != i) for i in range(k)]
-        return drops, f"{k} values for {n} columns (a spurious extra column?)"
+    if k == n + 1 and n >= 3:
+        # A spurious column (a header cell printed twice) sits between the first and the
+        # last: the first column and the total keep their places.
+        drops = [tuple(_cell(t) for j, t in enumerate(s.tokens) if j != i) for i in range(1, k - 1)]
+        return drops, f"{k} 个数值对应 {n} 列（疑多出一列）"
     if k > n:
-        return [], f"{k} values for {n} columns"
+        return [], f"{k} 个数值对应 {n} 列"
     inner = [0] + [_blanks(g, sep) for g in s.gaps[1:-1]]
     lead, trail = _blanks(s.gaps[0], sep), _blanks(s.gaps[-1], sep)
     found = sum(inner)
@@ -211,19 +213,19 @@ def readings(s: Scan, n: int, sep: str) -> tuple[list[tuple[Cell | None, ...]], 
         if trail and k + found + trail == n:
             options.append(_with_blanks(s, inner, 0, trail))
     if options:
-        return options, None if len(options) == 1 else "blank cells at either end of the row"
+        return options, None if len(options) == 1 else "空格在行首还是行尾无法确定"
     if found:
-        return [], f"{k} values and {found} blank cells for {n} columns"
+        return [], f"{k} 个数值和 {found} 个空格对应 {n} 列"
     # Blank cells at the ends did not fill the row: they were padding of a shifted row, and
     # the values may be glued together.
     glued: list[tuple[Cell | None, ...]] = []
     for reading in _glued(s, n):
         glued.append(reading)
         if len(glued) > MAX_SPLITS:
-            return [], f"a glued digit run with too many possible readings for {n} columns"
+            return [], f"数字粘连，可能的读法过多（{n} 列）"
     if not glued:
-        return [], f"{k} values for {n} columns"
-    return glued, f"{k} printed values for {n} columns: digits glued together"
+        return [], f"{k} 个数值对应 {n} 列"
+    return glued, f"数字粘连：{k} 段数字对应 {n} 列"
 
 
 def consistent(

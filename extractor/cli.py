@@ -9,11 +9,13 @@ from pathlib import Path
 
 from extractor import __version__
 from extractor.backends import BACKENDS, ModelSettings
-from extractor.errors import ConfigError
+from extractor.errors import ConfigError, ExtractError
 from extractor.extract import extract_paths
+from extractor.ingest import read_document
 from extractor.llm import LLM, MODES, LLMConfig
 from extractor.output import FORMATS, Writer
-from schemas import ErrorRecord
+from extractor.summary import SummaryWriter
+from schemas import ErrorRecord, ReportRecord
 
 DESCRIPTION = """\
 Read 政府信息公开工作年度报告 (government information disclosure annual reports) and audit
@@ -70,9 +72,25 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_argument(
         "--reasks", type=int, default=2, help="re-asks after an answer that fails validation (default 2)"
     )
+    parser.add_argument(
+        "--summary",
+        metavar="FILE",
+        help="also write a Markdown discrepancy summary for reviewers: the corpus overview, "
+        "then per report what breaks, what the prose contradicts, and where to look",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
+
+
+def _original(record: ReportRecord | ErrorRecord) -> str | None:
+    """The decoded input, for line numbers in the summary (None when it cannot be re-read)."""
+    if isinstance(record, ErrorRecord):
+        return None
+    try:
+        return read_document(Path(record.source)).text.original
+    except ExtractError:
+        return None
 
 
 def _backend(args: argparse.Namespace) -> tuple[str, ModelSettings | None]:
@@ -105,10 +123,14 @@ def main(argv: list[str] | None = None) -> int:
     failed = 0
     rules: Counter[str] = Counter()
     reports = 0
+    summary_file = open(args.summary, "w", encoding="utf-8") if args.summary else None
+    summary = SummaryWriter(summary_file) if summary_file else None
     try:
         writer = Writer(out, args.format)
         for record in extract_paths(args.paths, backend, model):
             writer.write(record)
+            if summary:
+                summary.add(record, _original(record))
             if isinstance(record, ErrorRecord):
                 failed += 1
                 print(f"extract: {record.source}: {record.error.message}", file=sys.stderr)
@@ -124,12 +146,16 @@ def main(argv: list[str] | None = None) -> int:
                     file=sys.stderr,
                 )
         writer.close()
+        if summary:
+            summary.close()
     except ConfigError as e:
         print(f"extract: {e}", file=sys.stderr)
         return 2
     finally:
         if out is not sys.stdout:
             out.close()
+        if summary_file:
+            summary_file.close()
     if not args.quiet:
         found = ", ".join(f"{rule} {n}" for rule, n in sorted(rules.items())) or "none"
         where = f" -> {Path(args.output)}" if args.output else ""

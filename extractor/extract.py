@@ -8,8 +8,10 @@ from pathlib import Path
 from extractor.backends import ModelSettings, extract_with_model
 from extractor.errors import ConfigError, UnreadableInput
 from extractor.ingest import Document, discover, read_document
+from extractor.prose import audit_prose
 from extractor.reader import read_report
 from extractor.rules import validate
+from extractor.sections import find_sections
 from schemas import ErrorRecord, InputError, ReportRecord
 
 Record = ReportRecord | ErrorRecord
@@ -25,6 +27,7 @@ def extract_document(
         return extract_with_model(doc, backend, model)
     record = read_report(doc)
     record.findings = validate(record)
+    audit_prose(record, doc, find_sections(doc.text.text))
     return record
 
 

@@ -89,7 +89,7 @@ def _merge(
             record.evidence[key] = _span(text, s, e)
         else:
             record.cells[key] = None
-            reason = table.unreadable.get(key, missing if not table.found else "not read")
+            reason = table.unreadable.get(key, missing if not table.found else "未读出")
             record.unreadable[key] = Unreadable(reason=reason)
 
 
@@ -127,7 +127,7 @@ def read_report(doc: Document) -> ReportRecord:
     layout_keys = K.all_keys(tables.format, tables.other_split)
     active = K.active_keys(tables.format)
     apps = tuple(k for k in layout_keys if k.startswith("applications."))
-    _merge(record, doc.text, tables.active, active, "table 二 not found")
-    _merge(record, doc.text, tables.applications, apps, "table 三 not found")
-    _merge(record, doc.text, tables.review, K.REVIEW_KEYS, "table 四 not found")
+    _merge(record, doc.text, tables.active, active, "未找到表二")
+    _merge(record, doc.text, tables.applications, apps, "未找到表三")
+    _merge(record, doc.text, tables.review, K.REVIEW_KEYS, "未找到表四")
     return record

@@ -23,7 +23,13 @@ def _fmt(v: Number) -> str:
 
 
 def _side(keys: Sequence[str], cells: dict[str, Number | None]) -> str:
-    return " + ".join(f"{K.label(k)}({_fmt(cells[k])})" for k in keys)  # type: ignore[arg-type]
+    """"a(1) + b(2)", leaving out the zero terms of a long sum so the message stays readable."""
+    shown = [k for k in keys if cells[k] != 0] if len(keys) > 3 else list(keys)
+    text = " + ".join(f"{K.label(k)}({_fmt(cells[k])})" for k in shown)  # type: ignore[arg-type]
+    zeros = len(keys) - len(shown)
+    if zeros:
+        text = f"{text} + 其余 {zeros} 项(0)" if text else f"{zeros} 项(均为 0)"
+    return text
 
 
 def _evidence(record: ReportRecord, keys: Sequence[str]) -> list[Span]:
@@ -43,8 +49,8 @@ def _equation(
     if nulls and all(k in record.unreadable for k in nulls):
         return None  # row_missing / table_missing already say so
     if nulls:
-        why = ", ".join(
-            f"{K.label(k)} {'ambiguous' if k in record.ambiguous else 'unreadable' if k in record.unreadable else 'blank'}"
+        why = "，".join(
+            f"{K.label(k)}{'存疑' if k in record.ambiguous else '未读取' if k in record.unreadable else '空白'}"
             for k in nulls
         )
         return Finding(
@@ -52,7 +58,7 @@ def _equation(
             severity="info",
             status="not_checkable",
             cells=involved,
-            message=f"not checkable: {why}",
+            message=f"无法核对：{why}",
             evidence=_evidence(record, involved),
         )
     lsum = sum(cells[k] for k in left)  # type: ignore[misc]
@@ -99,14 +105,14 @@ def _value_domain(record: ReportRecord) -> Iterator[Finding]:
             "amount": value >= 0,
         }[kind]
         if not ok:
-            want = {"count": "a non-negative integer", "signed": "an integer", "amount": "non-negative"}[kind]
+            want = {"count": "非负整数", "signed": "整数", "amount": "非负数"}[kind]
             yield Finding(
                 rule="value_domain",
                 severity="error",
                 status="failed",
                 cells=[key],
                 left=value,
-                message=f"{K.label(key)} = {_fmt(value)}: must be {want}",
+                message=f"{K.label(key)} = {_fmt(value)}，应为{want}",
                 evidence=_evidence(record, [key]),
             )
 
@@ -131,7 +137,7 @@ def _missing(record: ReportRecord) -> Iterator[Finding]:
                 severity="error",
                 status="failed",
                 cells=keys,
-                message=f"table {table} is absent or unreadable",
+                message=f"表{table}缺失或无法读取",
             )
             continue
         rows: dict[str, list[str]] = {}
@@ -145,7 +151,7 @@ def _missing(record: ReportRecord) -> Iterator[Finding]:
                     severity="error",
                     status="failed",
                     cells=row_keys,
-                    message=f"row {row} of table {table}: {reason}",
+                    message=f"表{table} {row} 行缺失或无法读取：{reason}",
                 )
 
 
@@ -158,8 +164,8 @@ def _format_outdated(record: ReportRecord) -> Iterator[Finding]:
             severity="warning",
             status="failed",
             cells=list(K.active_keys("2019")),
-            message=f"report on {record.year} uses the 2019 (试行) layout of section 二 "
-            "(本年新制作数量/上一年项目数量); the 2021 format (国办公开办函〔2021〕30号) applies",
+            message=f"{record.year}年度报告第二十条表仍用2019年试行格式（本年新制作数量/上一年项目数量），"
+            "应按国办公开办函〔2021〕30号格式",
         )
     single = K.application_key(K.OTHER_SINGLE_ROW, "total")
     if single in record.cells:
@@ -169,8 +175,7 @@ def _format_outdated(record: ReportRecord) -> Iterator[Finding]:
             severity="warning",
             status="failed",
             cells=keys,
-            message=f"report on {record.year} prints （六）其他处理 as one row; the 2021 format "
-            "splits it into 逾期不补正 / 逾期未缴费 / 其他",
+            message=f"{record.year}年度报告（六）其他处理仍为一行；2021年格式分为逾期不补正、逾期未缴费、其他三项",
             evidence=_evidence(record, keys),
         )
 

@@ -161,8 +161,10 @@ def _resolve(
             kept = consistent(opts, spec.check)
             opts = kept if kept else opts
             if not kept:
-                reason += "; no reading satisfies the row's arithmetic"
-        distinct = {values(o): o for o in opts}
+                reason += "；没有一种读法符合本行合计"
+        distinct: dict[tuple[Number | None, ...], tuple[Cell | None, ...]] = {}
+        for o in opts:
+            distinct.setdefault(values(o), o)  # the first of equal readings: leftmost drop
         options.append(list(distinct.values()))
         reasons.append(reason)
     if cross is not None:
@@ -170,7 +172,7 @@ def _resolve(
     for (spec, s), opts, reason in zip(rows, options, reasons, strict=True):
         if not opts:
             for key in spec.keys:
-                table.unreadable[key] = reason or "no values"
+                table.unreadable[key] = reason or "没有数值"
             table.missing_rows.append(spec.row)
             continue
         for i, key in enumerate(spec.keys):
@@ -187,7 +189,7 @@ def _resolve(
             ]
             span = (min(a for a, _ in spans), max(b for _, b in spans)) if spans else (0, 0)
             candidates = [v for v in dict.fromkeys(vals) if v is not None]
-            table.ambiguous[key] = (reason or "more than one reading", candidates, span)
+            table.ambiguous[key] = (reason or "有多种读法", candidates, span)
 
 
 def _cross_resolve(
@@ -275,7 +277,7 @@ def read_applications(text: str, start: int, end: int) -> TableRead:
     for row in table.missing_rows:
         for key in (K.application_key(row, c) for c in K.APPLICANT_COLUMNS):
             table.cells.pop(key, None)
-            table.unreadable.setdefault(key, "row not found")
+            table.unreadable.setdefault(key, "未找到该行")
     return table
 
 
@@ -301,7 +303,7 @@ def read_active(text: str, start: int, end: int, layout: str) -> TableRead:
         _resolve(scanned, table)
         for row in table.missing_rows:
             for key in (f"active.{row}.{c}" for r, cols in K.ACTIVE_ROWS[layout] if r == row for c in cols):
-                table.unreadable.setdefault(key, "row not found")
+                table.unreadable.setdefault(key, "未找到该行")
     return table
 
 

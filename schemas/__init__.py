@@ -4,7 +4,7 @@ These pydantic models are the single source of truth: the JSON output, the JSON 
 `schemas/*.schema.json` (exported by `python -m schemas`) and the fixtures all come from them.
 """
 
-from schemas.fixture import ExpectedFailure, GoldReport
+from schemas.fixture import Case, ExpectedClaim, ExpectedFailure, GoldReport
 from schemas.report import (
     Ambiguity,
     Claim,
@@ -22,9 +22,11 @@ from schemas.report import (
 
 __all__ = [
     "Ambiguity",
+    "Case",
     "Claim",
     "Contradiction",
     "ErrorRecord",
+    "ExpectedClaim",
     "ExpectedFailure",
     "Extraction",
     "Finding",

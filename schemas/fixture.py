@@ -25,3 +25,35 @@ class GoldReport(BaseModel):
         default_factory=list, description="rules that genuinely fail on the report's own numbers"
     )
     notes: str = ""
+
+
+class ExpectedClaim(BaseModel):
+    """A figure the prose states that must be flagged as contradicting the table."""
+
+    topic: str
+    stated: Number
+
+
+CaseKind = Literal["clean", "prose_changed", "table_changed", "both_changed", "layout_noise", "hard_negative"]
+
+
+class Case(BaseModel):
+    """One labelled report of the evaluation set."""
+
+    id: str
+    kind: CaseKind
+    base: str = Field(description="the report it was made from")
+    suffix: str = ".txt"
+    text: str
+    body: str
+    year: int
+    format: Literal["2021", "2019"]
+    cells: dict[str, Number | None] = Field(description="the table as printed in `text`")
+    contradictions: list[ExpectedClaim] = Field(default_factory=list)
+    failures: list[ExpectedFailure] = Field(
+        default_factory=list, description="rules that fail on the table as printed"
+    )
+
+    @property
+    def clean(self) -> bool:
+        return not self.contradictions

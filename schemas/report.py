@@ -61,6 +61,10 @@ class Claim(BaseModel):
 
     quote: str = Field(description="the phrase as printed in the original")
     value: Number
+    topic: str | None = Field(
+        description="what it speaks of, e.g. granted, received, review.corrected (None: not a "
+        "topic the tables have)"
+    )
     subject: str = Field(description="what is counted, in the report's words")
     start: int
     end: int

@@ -82,7 +82,7 @@ def test_the_model_settles_an_ambiguous_run_with_one_of_the_readers_candidates()
     assert record.read_by[APP("new", "natural")] == "rules"
     notes = [f for f in record.findings if f.rule == "extraction_disagreement"]
     assert [f.cells[0] for f in notes] == [APP("granted", "natural"), APP("granted", "commercial")]
-    assert "not an error in the report" in notes[0].message
+    assert "不是报告的错误" in notes[0].message
     span = record.evidence[APP("granted", "commercial")]
     assert (span.snippet, span.chunk) == ("10", "三/1")
     assert doc.text.original[span.start : span.end] == "10"
@@ -101,7 +101,7 @@ def test_a_model_value_outside_the_candidates_leaves_the_cell_ambiguous():
     assert record.cells[APP("granted", "natural")] is None
     assert APP("granted", "natural") in record.ambiguous
     note = next(f for f in record.findings if f.rule == "extraction_disagreement")
-    assert "not one of the reader's candidates" in note.message
+    assert "不在程序候选" in note.message
 
 
 def test_an_ungrounded_answer_is_not_used():
@@ -143,7 +143,7 @@ def test_the_model_fills_an_unreadable_row_and_a_grounded_disagreement_keeps_the
     assert record.read_by[APP("granted", "total")] == "both"
     notes = {f.cells[0]: f for f in record.findings if f.rule == "extraction_disagreement"}
     assert set(notes) == {APP("granted", "natural"), APP("granted", "commercial")}
-    assert "kept the reader's" in notes[APP("granted", "natural")].message
+    assert "保留程序读数" in notes[APP("granted", "natural")].message
     assert (notes[APP("granted", "natural")].left, notes[APP("granted", "natural")].right) == (52, 5)
     assert not [f for f in record.findings if f.status == "failed" and f.rule != "extraction_disagreement"]
 
@@ -157,15 +157,26 @@ def test_a_failed_call_falls_back_to_the_reader_and_says_why():
 
 
 def test_hybrid_on_a_clean_report_asks_about_the_prose_only():
-    prose = "2024年共收到政府信息公开申请11件，其中予以公开11件。政府网站发布信息300条。"
-    fake = Responder(
-        responder({}, {"figures": [{"quote": "予以公开11件", "value": 11, "subject": "予以公开"}, {"quote": "2024年", "value": 2024, "subject": "年份"}]})
-    )
+    prose = "2024年共收到政府信息公开申请11件，其中予以公开11件。依申请公开答复11件。政府网站发布信息300条。"
+    figures = {
+        "figures": [
+            {"quote": "予以公开11件", "value": 11, "subject": "予以公开"},
+            {"quote": "依申请公开答复11件", "value": 11, "subject": "答复"},
+            {"quote": "2024年", "value": 2024, "subject": "年份"},
+        ]
+    }
+    fake = Responder(responder({}, figures))
     record, doc = run(render_report(CELLS, prose=prose), fake)
     assert record.extraction.chunks == ["一/1"]
-    assert [(c.quote, c.value, c.read_by) for c in record.claims] == [("予以公开11件", 11, "llm")]
-    claim = record.claims[0]
-    assert doc.text.original[claim.start : claim.end] == "予以公开11件"
+    # The patterns found two; of the model's three, one repeats them and one is a year.
+    assert [(c.quote, c.topic, c.read_by) for c in record.claims] == [
+        ("收到政府信息公开申请11件", "received", "rules"),
+        ("予以公开11件", "granted", "rules"),
+        ("依申请公开答复11件", "handled", "llm"),
+    ]
+    claim = record.claims[2]
+    assert doc.text.original[claim.start : claim.end] == "依申请公开答复11件"
+    assert [c.verdict for c in record.contradictions] == ["consistent"] * 3
     assert record.extraction.tokens.prompt == 100 and record.extraction.calls == 1
     assert record.extraction.prompt_version == "claims@1"
 
@@ -194,7 +205,7 @@ def test_llm_backend_reads_every_table_and_the_title():
     assert record.cells[APP("new", "commercial")] == 10
     assert record.cells["active.rules.in_force"] == 0
     assert record.cells[APP("granted", "natural")] is None
-    assert record.unreadable[APP("granted", "natural")].reason == "not read by the model"
+    assert record.unreadable[APP("granted", "natural")].reason == "模型未读出"
     assert {c.split("/")[0] for c in record.extraction.chunks} >= {"二", "三", "四", "head"}
     assert set(record.read_by.values()) == {"llm"}
     assert record.extraction.backend == "llm"

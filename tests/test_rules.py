@@ -140,7 +140,7 @@ def test_a_blank_cell_makes_a_rule_not_checkable_not_failed(cells):
         ("balance", "not_checkable", "info"),
         ("column_sum", "not_checkable", "info"),
     ]
-    assert "blank" in findings[0].message
+    assert "空白" in findings[0].message
 
 
 def test_pre2019_reports_are_not_checked():

@@ -187,7 +187,7 @@ def test_an_ambiguous_glued_run_is_reported_with_its_candidates_not_guessed():
     assert record.cells[APP("granted", "commercial")] is None
     assert sorted(record.ambiguous[APP("granted", "natural")].candidates) == [1, 11]
     assert sorted(record.ambiguous[APP("granted", "commercial")].candidates) == [0, 10]
-    assert "glued" in record.ambiguous[APP("granted", "natural")].reason
+    assert "数字粘连" in record.ambiguous[APP("granted", "natural")].reason
     # The cells every reading agrees on are read.
     assert record.cells[APP("granted", "total")] == 11
     assert record.cells[APP("granted", "research")] == 0
@@ -261,7 +261,7 @@ def test_a_report_cut_off_inside_table_3():
     record = read_text(text)
     assert record.cells[APP("granted", "natural")] == 52
     assert record.cells[APP("unavailable.not_held", "natural")] is None
-    assert record.unreadable[APP("total", "total")].reason == "row not found"
+    assert record.unreadable[APP("total", "total")].reason == "未找到该行"
     failed = {(f.rule, tuple(f.cells)[0]) for f in record.findings if f.status == "failed"}
     assert ("table_missing", "review.upheld") in failed
     assert ("row_missing", APP("unavailable.not_held", "natural")) in failed
@@ -289,3 +289,18 @@ def test_a_shifted_row_with_glued_values():
     text = render_report(GRANTED_52).replace("3.其他\t0\t0\t0\t0\t0\t0\t0", "3.其他\t\t0000000")
     record = read_text(text)
     assert record.cells == GRANTED_52
+
+
+def test_a_spurious_column_never_takes_the_total_with_it():
+    # Eight values for seven columns: the extra one is inside the row, so the printed total 2
+    # stands, and the report's own error (parts 0, total 2) is flagged, not read away.
+    text = render_report(GRANTED_52).replace(
+        tabs_row("二、上年结转政府信息公开申请数量", [0] * 7),
+        tabs_row("二、上年结转政府信息公开申请数量", [0] * 7 + [2]),
+    )
+    record = read_text(text)
+    assert record.cells[APP("carried_in", "total")] == 2
+    assert record.cells[APP("carried_in", "natural")] == 0
+    assert record.evidence[APP("carried_in", "total")].snippet == "2"
+    failed = {(f.rule, f.cells[0]) for f in record.findings if f.status == "failed"}
+    assert ("column_sum", APP("carried_in", "total")) in failed

@@ -1,0 +1,3 @@
+from eval.evaluate import main
+
+raise SystemExit(main())

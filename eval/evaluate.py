@@ -1,0 +1,156 @@
+"""Score extraction, rule findings and contradiction detection on the labelled cases.
+
+    python -m eval [--backends rules] [--json FILE] [--check]
+
+Prints Markdown; `--json` writes the same figures as JSON; `--check` compares them with
+eval/thresholds.json and exits 1 on a regression. The model backends replay the cassettes
+of tests/test_recorded.py, so they are scored on the bundled examples only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from eval.generate import generate  # noqa: E402
+from extractor.extract import extract_document  # noqa: E402
+from extractor.ingest import parse_document  # noqa: E402
+from extractor.rules import ARITHMETIC_RULES  # noqa: E402
+from schemas import Case, ReportRecord  # noqa: E402
+
+THRESHOLDS = ROOT / "eval" / "thresholds.json"
+RULES = ARITHMETIC_RULES | {"value_domain", "format_outdated", "table_missing", "row_missing", "narrative_sum"}
+
+
+@dataclass
+class Tally:
+    cells: int = 0
+    cells_right: int = 0
+    rule_tp: int = 0
+    rule_fp: int = 0
+    rule_fn: int = 0
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    clean: int = 0
+    clean_alarmed: int = 0
+    cases: int = 0
+    errors: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def metrics(self) -> dict[str, float | int]:
+        def ratio(a: int, b: int) -> float:
+            return round(a / b, 4) if b else 1.0
+
+        precision = ratio(self.tp, self.tp + self.fp)
+        recall = ratio(self.tp, self.tp + self.fn)
+        return {
+            "cases": self.cases,
+            "unreadable_cases": self.errors,
+            "cell_accuracy": ratio(self.cells_right, self.cells),
+            "rule_precision": ratio(self.rule_tp, self.rule_tp + self.rule_fp),
+            "rule_recall": ratio(self.rule_tp, self.rule_tp + self.rule_fn),
+            "contradiction_precision": precision,
+            "contradiction_recall": recall,
+            "contradiction_f1": round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0,
+            "clean_cases": self.clean,
+            "false_alarm_rate": ratio(self.clean_alarmed, self.clean) if self.clean else 0.0,
+        }
+
+
+def score(case: Case, record: ReportRecord, tally: Tally) -> None:
+    tally.cases += 1
+    tally.cells += len(case.cells)
+    tally.cells_right += sum(record.cells.get(k, "absent") == v for k, v in case.cells.items())
+    found = Counter((f.rule, f.cells[0] if f.cells else "") for f in record.findings
+                    if f.status == "failed" and f.rule in RULES)
+    wanted = Counter((f.rule, f.cells[0] if f.cells else "") for f in case.failures)
+    tally.rule_tp += sum((found & wanted).values())
+    tally.rule_fp += sum((found - wanted).values())
+    tally.rule_fn += sum((wanted - found).values())
+    said = Counter((c.claim, c.stated) for c in record.contradictions if c.verdict == "contradiction")
+    expected = Counter((c.topic, c.stated) for c in case.contradictions)
+    tally.tp += sum((said & expected).values())
+    tally.fp += sum((said - expected).values())
+    tally.fn += sum((expected - said).values())
+    if case.clean:
+        tally.clean += 1
+        tally.clean_alarmed += bool(said)
+    if said != expected or found != wanted:
+        tally.misses.append(
+            f"{case.id}: contradictions said {sorted(said - expected)} missed {sorted(expected - said)}; "
+            f"rules said {sorted(found - wanted)} missed {sorted(wanted - found)}"
+        )
+
+
+def evaluate(cases: list[Case], backend: str = "rules", model=None) -> Tally:
+    tally = Tally()
+    for case in cases:
+        doc = parse_document(case.text.encode("utf-8"), case.id + case.suffix, case.suffix)
+        score(case, extract_document(doc, backend, model), tally)
+    return tally
+
+
+def check(metrics: dict[str, dict[str, float]], thresholds: dict[str, dict[str, float]]) -> list[str]:
+    """Every threshold a backend's figures fall short of (`*_max` keys are upper bounds)."""
+    problems = []
+    for backend, limits in thresholds.items():
+        got = metrics.get(backend)
+        if got is None:
+            problems.append(f"{backend}: not evaluated")
+            continue
+        for name, limit in limits.items():
+            if name.endswith("_max"):
+                value = got[name.removesuffix("_max")]
+                if value > limit:
+                    problems.append(f"{backend}: {name.removesuffix('_max')} {value} > {limit}")
+            elif got[name] < limit:
+                problems.append(f"{backend}: {name} {got[name]} < {limit}")
+    return problems
+
+
+def markdown(metrics: dict[str, dict[str, float]]) -> str:
+    names = list(next(iter(metrics.values())))
+    lines = ["| metric | " + " | ".join(metrics) + " |", "|---|" + "---|" * len(metrics)]
+    for name in names:
+        lines.append(f"| {name} | " + " | ".join(str(m[name]) for m in metrics.values()) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    parser.add_argument("--check", action="store_true", help="fail on figures below eval/thresholds.json")
+    parser.add_argument("--misses", action="store_true", help="list every case scored wrong")
+    args = parser.parse_args(argv)
+    cases = generate(args.seed)
+    tally = evaluate(cases, "rules")
+    metrics = {"rules": tally.metrics()}
+    print(f"{len(cases)} cases ({sum(c.clean for c in cases)} clean), seed {args.seed}\n")
+    print(markdown(metrics))
+    if args.misses:
+        print("\n".join(["", *tally.misses]))
+    if args.json:
+        args.json.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    if args.check:
+        problems = check(metrics, json.loads(THRESHOLDS.read_text(encoding="utf-8")))
+        for p in problems:
+            print(f"REGRESSION {p}", file=sys.stderr)
+        return 1 if problems else 0
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+
+__all__ = ["Tally", "asdict", "check", "evaluate", "main", "markdown", "score"]

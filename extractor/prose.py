@@ -1,0 +1,83 @@
+"""The prose pass: figures stated in the text, judged against the cells, whoever read them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from extractor.align import check_claims, narrative_sums
+from extractor.claims import find_claims, topic_of
+from extractor.ingest import Document
+from extractor.sections import Section
+from schemas import Claim, Finding, ReportRecord, Span
+from schemas import keys as K
+
+
+def prose_regions(record: ReportRecord, sections: dict[str, Section], length: int) -> list[tuple[str, int, int]]:
+    """Where the prose is (normalised offsets): the opening, 一, 五, 六, and 四 when it was
+    written as text instead of a table."""
+    if not sections:
+        return [("all", 0, length)]
+    first = min(s.start for s in sections.values())
+    regions = [("head", 0, first)] if first > 0 else []
+    review_lost = all(k in record.unreadable for k in K.REVIEW_KEYS if k in record.cells)
+    for numeral, s in sections.items():
+        if numeral in ("一", "五", "六") or (numeral == "四" and review_lost):
+            regions.append((numeral, s.body, s.end))
+    return regions
+
+
+def rule_claims(doc: Document, regions: Iterable[tuple[str, int, int]]) -> list[Claim]:
+    """Claims the deterministic patterns find, with offsets into the original text."""
+    text = doc.text
+    claims = []
+    for _, start, end in regions:
+        for found in find_claims(text.text, start, end):
+            s, e, quote = text.snippet(found.start, found.end)
+            claims.append(
+                Claim(
+                    quote=quote,
+                    value=found.value,
+                    topic=found.topic,
+                    subject=text.text[found.start : found.end],
+                    start=s,
+                    end=e,
+                    read_by="rules",
+                )
+            )
+    return claims
+
+
+def merge_claims(ours: list[Claim], theirs: Iterable[Claim]) -> list[Claim]:
+    """The patterns' claims plus the model's that say something the patterns did not: a
+    model claim overlapping a pattern claim adds nothing."""
+    merged = list(ours)
+    for claim in theirs:
+        if any(c.start < claim.end and claim.start < c.end for c in ours):
+            continue
+        merged.append(claim.model_copy(update={"topic": claim.topic or topic_of(claim.subject)}))
+    return sorted(merged, key=lambda c: (c.start, c.topic or ""))
+
+
+def audit_prose(record: ReportRecord, doc: Document, sections: dict[str, Section], model_claims: Iterable[Claim] = ()) -> None:
+    """Fill `claims` and `contradictions`; add narrative_mismatch and narrative_sum findings."""
+    regions = prose_regions(record, sections, len(doc.text.text))
+    record.claims = merge_claims(rule_claims(doc, regions), model_claims)
+    if record.format == "pre2019":
+        return
+    record.contradictions, mismatches = check_claims(record)
+    record.findings.extend(mismatches)
+    for _, start, end in regions:
+        for s, e, total, parts, running in narrative_sums(doc.text.text, start, end):
+            os_, oe, quote = doc.text.snippet(s, e)
+            record.findings.append(
+                Finding(
+                    rule="narrative_sum",
+                    severity="warning",
+                    status="failed",
+                    cells=[],
+                    left=total,
+                    right=running,
+                    message=f"正文称共计 {total}，其后所列各项 {' + '.join(map(str, parts))} = {running}",
+                    evidence=[Span(start=os_, end=oe, snippet=quote)],
+                )
+            )

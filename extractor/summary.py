@@ -1,0 +1,143 @@
+"""Discrepancy summaries a reviewer reads: one Markdown section per report, and the corpus.
+
+A summary separates what is wrong in the report (arithmetic that breaks, prose that
+contradicts the tables) from what is uncertain in our reading (ambiguous or unreadable cells,
+reader and model disagreeing), and says where to look: the line in the original and the text
+there.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from typing import TextIO
+
+from schemas import ErrorRecord, Finding, ReportRecord, Span
+from schemas import keys as K
+
+REPORT_RULES = ("balance", "outcome_sum", "column_sum", "review_sum", "litigation_direct_sum",
+                "litigation_after_review_sum", "value_domain", "format_outdated", "table_missing",
+                "row_missing", "narrative_mismatch", "narrative_sum")
+RULE_NAMES = {
+    "balance": "勾稽关系（新收+结转 = 总计+结转下年）",
+    "outcome_sum": "办理结果合计",
+    "column_sum": "申请人合计",
+    "review_sum": "行政复议合计",
+    "litigation_direct_sum": "直接起诉合计",
+    "litigation_after_review_sum": "复议后起诉合计",
+    "value_domain": "数值范围",
+    "format_outdated": "格式过时",
+    "table_missing": "表格缺失",
+    "row_missing": "行缺失",
+    "narrative_mismatch": "正文与表格不一致",
+    "narrative_sum": "正文合计不符",
+    "extraction_disagreement": "读取分歧",
+}
+
+
+def _where(span: Span, original: str | None) -> str:
+    snippet = " ".join(span.snippet.split())
+    snippet = snippet if len(snippet) <= 40 else snippet[:37] + "…"
+    if original is not None:
+        line = original.count("\n", 0, span.start) + 1
+        return f"第 {line} 行「{snippet}」"
+    return f"第 {span.start} 字「{snippet}」"
+
+
+def _finding_line(f: Finding, original: str | None) -> str:
+    where = "；".join(_where(e, original) for e in f.evidence[:3])
+    return f"- **{RULE_NAMES.get(f.rule, f.rule)}** `{f.rule}`：{f.message}" + (f" — 见 {where}" if where else "")
+
+
+def report_summary(record: ReportRecord, original: str | None = None) -> str:
+    """The Markdown summary of one report; `original` (the decoded input) adds line numbers."""
+    failed = [f for f in record.findings if f.status == "failed" and f.rule != "extraction_disagreement"]
+    table = [f for f in failed if f.rule not in ("narrative_mismatch", "narrative_sum")]
+    prose = [f for f in failed if f.rule in ("narrative_mismatch", "narrative_sum")]
+    unchecked = [f for f in record.findings if f.status == "not_checkable"]
+    doubts = [f for f in record.findings if f.rule == "extraction_disagreement"]
+    title = f"{record.body or '（未识别机关）'} {record.year or '????'} 年报告"
+    read = sum(v is not None for v in record.cells.values())
+    lines = [
+        f"## {title}",
+        "",
+        f"`{record.source}` · 格式 {record.format or '未知'} · 读取 {read}/{len(record.cells)} 格 · "
+        f"报告问题 {len(failed)} 处 · 读取存疑 {len(record.ambiguous) + len(record.unreadable) + len(doubts)} 处"
+        f" · 方式 {record.extraction.backend}",
+        "",
+    ]
+    if not failed:
+        lines += ["未发现表格勾稽或正文与表格不一致的问题。", ""]
+    if table:
+        lines += ["### 表格问题", "", *(_finding_line(f, original) for f in table), ""]
+    if prose:
+        lines += ["### 正文与表格", "", *(_finding_line(f, original) for f in prose), ""]
+    consistent = [c for c in record.contradictions if c.verdict == "consistent"]
+    if consistent:
+        lines += [f"正文中另有 {len(consistent)} 处数字与表格一致。", ""]
+    if record.ambiguous or record.unreadable or doubts:
+        lines += ["### 读取存疑（是我们的读取问题，不是报告的错误）", ""]
+        for key, amb in record.ambiguous.items():
+            where = f" — 见 {_where(record.evidence[key], original)}" if key in record.evidence else ""
+            lines.append(f"- {K.label(key)} `{key}`：可读作 {amb.candidates}（{amb.reason}）{where}")
+        reasons = Counter(u.reason for u in record.unreadable.values())
+        for reason, n in reasons.items():
+            keys = [k for k, u in record.unreadable.items() if u.reason == reason]
+            shown = "、".join(K.label(k) for k in keys[:3]) + ("等" if len(keys) > 3 else "")
+            lines.append(f"- 未能读取 {n} 格（{shown}）：{reason}")
+        lines += [_finding_line(f, original) for f in doubts]
+        lines.append("")
+    if unchecked:
+        rules = Counter(f.rule for f in unchecked)
+        listed = "，".join(f"{RULE_NAMES.get(r, r)} {n} 项" for r, n in rules.items())
+        lines += [f"因空白格无法核对：{listed}。", ""]
+    return "\n".join(lines)
+
+
+class SummaryWriter:
+    """Writes the corpus overview and then one section per report, keeping only counts in
+    memory while the batch runs (the sections wait in a temporary file)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.sections = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self.rows: list[tuple[int, str, str, int | None, Counter[str]]] = []
+        self.errors: list[ErrorRecord] = []
+
+    def add(self, record: ReportRecord | ErrorRecord, original: str | None = None) -> None:
+        if isinstance(record, ErrorRecord):
+            self.errors.append(record)
+            return
+        counts = Counter(f.rule for f in record.findings if f.status == "failed")
+        problems = sum(n for rule, n in counts.items() if rule != "extraction_disagreement")
+        self.rows.append((problems, record.source, record.body or record.source, record.year, counts))
+        self.sections.write(report_summary(record, original) + "\n")
+
+    def close(self) -> None:
+        by_rule: Counter[str] = Counter()
+        for *_, counts in self.rows:
+            by_rule.update(counts)
+        rows = sorted(self.rows, key=lambda row: (-row[0], row[1]))
+        lines = [
+            "# 政府信息公开年报审核摘要",
+            "",
+            f"共 {len(rows)} 份报告，{sum(1 for row in rows if row[0])} 份有问题；{len(self.errors)} 个文件无法读取。",
+            "",
+        ]
+        if by_rule:
+            lines += ["| 规则 | 次数 | 报告数 |", "|---|---|---|"]
+            for rule, n in sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
+                hit = sum(1 for *_, c in rows if c.get(rule))
+                lines.append(f"| {RULE_NAMES.get(rule, rule)} `{rule}` | {n} | {hit} |")
+            lines.append("")
+        lines += ["| 报告 | 年度 | 问题 | 主要规则 |", "|---|---|---|---|"]
+        for problems, _, name, year, counts in rows:
+            top = "，".join(f"{rule} {n}" for rule, n in counts.most_common(3)) or "—"
+            lines.append(f"| {name} | {year or ''} | {problems} | {top} |")
+        for e in self.errors:
+            lines.append(f"| {e.source} | | 无法读取 | {e.error.kind}: {e.error.message} |")
+        self.out.write("\n".join(lines) + "\n\n")
+        self.sections.seek(0)
+        for chunk in iter(lambda: self.sections.read(1 << 16), ""):
+            self.out.write(chunk)
+        self.sections.close()

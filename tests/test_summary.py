@@ -1,0 +1,64 @@
+"""The reviewer's Markdown summary, against a golden file read and checked by hand."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from eval.synth import render_report
+from extractor.summary import SummaryWriter, report_summary
+from schemas import ErrorRecord, InputError
+from tests.conftest import read_text
+from tests.test_tables import GRANTED_52, tabs_row
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def problem_report() -> str:
+    """52 applications granted; the prose says 50, the 总计 row says 51, one cell is blank and
+    one glued run cannot be cut."""
+    prose = "2024年，共收到政府信息公开申请52件，其中予以公开50件。政府网站发布信息300条。"
+    return (
+        render_report(GRANTED_52, prose=prose)
+        .replace(tabs_row("（七）总计", [52, 0, 0, 0, 0, 0, 52]), tabs_row("（七）总计", [51, 0, 0, 0, 0, 0, 51]))
+        .replace(tabs_row("二、上年结转政府信息公开申请数量", [0] * 7), "二、上年结转政府信息公开申请数量\t0\t\t0\t0\t0\t0\t0")
+        .replace("行政规范性文件\t0\t0\t0", "行政规范性文件\t1234")
+    )
+
+
+def test_report_summary_matches_the_golden_file():
+    text = problem_report()
+    record = read_text(text)
+    rendered = report_summary(record, text)
+    golden = GOLDEN / "report_summary.md"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(rendered, encoding="utf-8")
+    assert rendered == golden.read_text(encoding="utf-8")
+
+
+def test_the_summary_says_both_numbers_the_quote_and_where_to_look():
+    text = problem_report()
+    rendered = report_summary(read_text(text), text)
+    assert "正文「予以公开50件」说 50，表格 予以公开/总计 = 52" in rendered
+    assert "总计/自然人(51)" in rendered
+    assert "读取存疑（是我们的读取问题，不是报告的错误）" in rendered
+    line = text[: text.index("予以公开50件")].count("\n") + 1
+    assert f"第 {line} 行「予以公开50件」" in rendered
+
+
+def test_the_corpus_overview_ranks_reports_by_problems():
+    out = io.StringIO()
+    writer = SummaryWriter(out)
+    clean = read_text(render_report(GRANTED_52))
+    writer.add(clean)
+    writer.add(read_text(problem_report()))
+    writer.add(ErrorRecord(source="broken.txt", error=InputError(kind="binary", message="binary data, not text")))
+    writer.close()
+    text = out.getvalue()
+    assert "共 2 份报告，1 份有问题；1 个文件无法读取。" in text
+    table = text[text.index("| 报告 |") :].splitlines()
+    assert table[2].startswith("| 示例县人民政府 | 2024 | 5 |")
+    assert table[3].startswith("| 示例县人民政府 | 2024 | 0 |")
+    assert "| broken.txt | | 无法读取 | binary: binary data, not text |" in text
+    assert text.index("# 政府信息公开年报审核摘要") < text.index("## 示例县人民政府 2024 年报告")
