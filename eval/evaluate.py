@@ -54,7 +54,7 @@ class Tally:
         recall = ratio(self.tp, self.tp + self.fn)
         return {
             "cases": self.cases,
-            "unreadable_cases": self.errors,
+            "cases_with_failed_calls": self.errors,
             "cell_accuracy": ratio(self.cells_right, self.cells),
             "rule_precision": ratio(self.rule_tp, self.rule_tp + self.rule_fp),
             "rule_recall": ratio(self.rule_tp, self.rule_tp + self.rule_fn),
@@ -125,20 +125,75 @@ def markdown(metrics: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
+CASSETTES = ROOT / "cassettes" / "eval"
+
+
+def evaluate_with_model(cases: list[Case], backend: str, record_mode: str = "none") -> Tally:
+    """A model backend on the cases made from the bundled examples, replaying (or recording)
+    one cassette per backend: cases share most chunks, and a chunk is asked about once."""
+    import vcr
+
+    from extractor.backends import ModelSettings
+    from extractor.llm import LLM, LLMConfig
+
+    if record_mode == "none":
+        config = LLMConfig(model="local", base_url="http://127.0.0.1:8765/v1", api_key="replay")
+    else:
+        config = LLMConfig.from_env()
+        if config is None:
+            raise SystemExit("recording needs OPENAI_BASE_URL or OPENAI_API_KEY and OPENAI_MODEL")
+    recorder = vcr.VCR(
+        record_mode="new_episodes" if record_mode != "none" else "none",
+        match_on=("method", "path", "body"),
+        filter_headers=[(h, None) for h in ("authorization", "api-key", "x-api-key")],
+        decode_compressed_response=True,
+        allow_playback_repeats=True,
+    )
+    path = CASSETTES / f"{backend}.yaml"
+    if record_mode == "none" and not path.exists():
+        raise SystemExit(f"no cassette {path.relative_to(ROOT)}: record it with --record")
+    tally = Tally()
+    with recorder.use_cassette(str(path)):
+        llm = LLM(config)
+        for case in cases:
+            if case.base.startswith("syn"):
+                continue
+            doc = parse_document(case.text.encode("utf-8"), case.id + case.suffix, case.suffix)
+            record = extract_document(doc, backend, ModelSettings(llm))
+            if record.extraction.errors:
+                tally.errors += 1
+                tally.misses.append(f"{case.id}: {record.extraction.errors}")
+            score(case, record, tally)
+    return tally
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--backends", default="rules", help="comma-separated: rules, hybrid (hybrid replays cassettes/eval/)"
+    )
+    parser.add_argument(
+        "--record", action="store_true", help="record the model backends' cassettes against the configured model"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument("--check", action="store_true", help="fail on figures below eval/thresholds.json")
     parser.add_argument("--misses", action="store_true", help="list every case scored wrong")
     args = parser.parse_args(argv)
     cases = generate(args.seed)
-    tally = evaluate(cases, "rules")
-    metrics = {"rules": tally.metrics()}
+    metrics, misses = {}, []
+    for backend in args.backends.split(","):
+        if backend == "rules":
+            tally = evaluate(cases, "rules")
+        else:
+            tally = evaluate_with_model(cases, backend, "all" if args.record else "none")
+            backend = f"{backend} (examples only)"
+        metrics[backend] = tally.metrics()
+        misses += [f"[{backend}] {m}" for m in tally.misses]
     print(f"{len(cases)} cases ({sum(c.clean for c in cases)} clean), seed {args.seed}\n")
     print(markdown(metrics))
     if args.misses:
-        print("\n".join(["", *tally.misses]))
+        print("\n".join(["", *misses]))
     if args.json:
         args.json.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     if args.check:
