@@ -14,6 +14,7 @@ from extractor.extract import extract_paths
 from extractor.ingest import read_document
 from extractor.llm import LLM, MODES, LLMConfig
 from extractor.output import FORMATS, Writer
+from extractor.pages import HtmlWriter
 from extractor.summary import SummaryWriter
 from schemas import ErrorRecord, ReportRecord
 
@@ -78,6 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write a Markdown discrepancy summary for reviewers: the corpus overview, "
         "then per report what breaks, what the prose contradicts, and where to look",
     )
+    parser.add_argument(
+        "--html",
+        metavar="DIR",
+        help="also write review pages: DIR/index.html (every report, sortable and filterable), "
+        "one page per report with its cells and claims highlighted in the original text, "
+        "DIR/findings.csv, and the carry chain across consecutive years of the same body",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -125,12 +133,17 @@ def main(argv: list[str] | None = None) -> int:
     reports = 0
     summary_file = open(args.summary, "w", encoding="utf-8") if args.summary else None
     summary = SummaryWriter(summary_file) if summary_file else None
+    pages = HtmlWriter(Path(args.html)) if args.html else None
     try:
         writer = Writer(out, args.format)
         for record in extract_paths(args.paths, backend, model):
             writer.write(record)
-            if summary:
-                summary.add(record, _original(record))
+            if summary or pages:
+                original = _original(record)
+                if summary:
+                    summary.add(record, original)
+                if pages:
+                    pages.add(record, original)
             if isinstance(record, ErrorRecord):
                 failed += 1
                 print(f"extract: {record.source}: {record.error.message}", file=sys.stderr)
@@ -148,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         writer.close()
         if summary:
             summary.close()
+        if pages:
+            pages.close()
     except ConfigError as e:
         print(f"extract: {e}", file=sys.stderr)
         return 2
