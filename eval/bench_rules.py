@@ -58,7 +58,7 @@ def main() -> None:
         avg = corpus(folder, args.copies)
         run(folder)  # warm the page cache and the regex cache
         start = time.perf_counter()
-        reports, findings, chars = run(folder)
+        reports, findings, _chars = run(folder)
         elapsed = time.perf_counter() - start
         tracemalloc.start()
         sample = sorted(folder.iterdir())[: min(200, args.copies)]

@@ -27,7 +27,13 @@ from extractor.rules import ARITHMETIC_RULES  # noqa: E402
 from schemas import Case, ReportRecord  # noqa: E402
 
 THRESHOLDS = ROOT / "eval" / "thresholds.json"
-RULES = ARITHMETIC_RULES | {"value_domain", "format_outdated", "table_missing", "row_missing", "narrative_sum"}
+RULES = ARITHMETIC_RULES | {
+    "value_domain",
+    "format_outdated",
+    "table_missing",
+    "row_missing",
+    "narrative_sum",
+}
 
 
 @dataclass
@@ -60,7 +66,9 @@ class Tally:
             "rule_recall": ratio(self.rule_tp, self.rule_tp + self.rule_fn),
             "contradiction_precision": precision,
             "contradiction_recall": recall,
-            "contradiction_f1": round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0,
+            "contradiction_f1": round(2 * precision * recall / (precision + recall), 4)
+            if precision + recall
+            else 0.0,
             "clean_cases": self.clean,
             "false_alarm_rate": ratio(self.clean_alarmed, self.clean) if self.clean else 0.0,
         }
@@ -70,13 +78,18 @@ def score(case: Case, record: ReportRecord, tally: Tally) -> None:
     tally.cases += 1
     tally.cells += len(case.cells)
     tally.cells_right += sum(record.cells.get(k, "absent") == v for k, v in case.cells.items())
-    found = Counter((f.rule, f.cells[0] if f.cells else "") for f in record.findings
-                    if f.status == "failed" and f.rule in RULES)
+    found = Counter(
+        (f.rule, f.cells[0] if f.cells else "")
+        for f in record.findings
+        if f.status == "failed" and f.rule in RULES
+    )
     wanted = Counter((f.rule, f.cells[0] if f.cells else "") for f in case.failures)
     tally.rule_tp += sum((found & wanted).values())
     tally.rule_fp += sum((found - wanted).values())
     tally.rule_fn += sum((wanted - found).values())
-    said = Counter((c.claim, c.stated) for c in record.contradictions if c.verdict == "contradiction")
+    said = Counter(
+        (c.claim, c.stated) for c in record.contradictions if c.verdict == "contradiction"
+    )
     expected = Counter((c.topic, c.stated) for c in case.contradictions)
     tally.tp += sum((said & expected).values())
     tally.fp += sum((said - expected).values())
@@ -99,7 +112,9 @@ def evaluate(cases: list[Case], backend: str = "rules", model=None) -> Tally:
     return tally
 
 
-def check(metrics: dict[str, dict[str, float]], thresholds: dict[str, dict[str, float]]) -> list[str]:
+def check(
+    metrics: dict[str, dict[str, float]], thresholds: dict[str, dict[str, float]]
+) -> list[str]:
     """Every threshold a backend's figures fall short of (`*_max` keys are upper bounds)."""
     problems = []
     for backend, limits in thresholds.items():
@@ -171,13 +186,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
-        "--backends", default="rules", help="comma-separated: rules, hybrid (hybrid replays cassettes/eval/)"
+        "--backends",
+        default="rules",
+        help="comma-separated: rules, hybrid (hybrid replays cassettes/eval/)",
     )
     parser.add_argument(
-        "--record", action="store_true", help="record the model backends' cassettes against the configured model"
+        "--record",
+        action="store_true",
+        help="record the model backends' cassettes against the configured model",
     )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
-    parser.add_argument("--check", action="store_true", help="fail on figures below eval/thresholds.json")
+    parser.add_argument(
+        "--check", action="store_true", help="fail on figures below eval/thresholds.json"
+    )
     parser.add_argument("--misses", action="store_true", help="list every case scored wrong")
     args = parser.parse_args(argv)
     cases = generate(args.seed)

@@ -56,10 +56,16 @@ def oracle_failures(cells: Cells, fmt: str, year: int) -> list[ExpectedFailure]:
         return cells[key] or 0
 
     split = APP("other.overdue_correction", "total") in cells
-    rows = [k.split(".", 1)[1].rsplit(".", 1)[0] for k in cells if k.startswith("applications.") and k.endswith(".total")]
+    rows = [
+        k.split(".", 1)[1].rsplit(".", 1)[0]
+        for k in cells
+        if k.startswith("applications.") and k.endswith(".total")
+    ]
     outcomes = [r for r in rows if r not in ("new", "carried_in", "total", "carried_out")]
     for c in K.APPLICANT_COLUMNS:
-        if v(APP("new", c)) + v(APP("carried_in", c)) != v(APP("total", c)) + v(APP("carried_out", c)):
+        if v(APP("new", c)) + v(APP("carried_in", c)) != v(APP("total", c)) + v(
+            APP("carried_out", c)
+        ):
             out.append(ExpectedFailure(rule="balance", cells=[APP("new", c)]))
     for c in K.APPLICANT_COLUMNS:
         if v(APP("total", c)) != sum(v(APP(r, c)) for r in outcomes):
@@ -67,9 +73,14 @@ def oracle_failures(cells: Cells, fmt: str, year: int) -> list[ExpectedFailure]:
     for r in rows:
         if v(APP(r, "total")) != sum(v(APP(r, c)) for c in K.APPLICANT_PARTS):
             out.append(ExpectedFailure(rule="column_sum", cells=[APP(r, "total")]))
-    for group, rule in (("review", "review_sum"), ("litigation.direct", "litigation_direct_sum"),
-                        ("litigation.after_review", "litigation_after_review_sum")):
-        if v(f"{group}.total") != sum(v(f"{group}.{o}") for o in ("upheld", "corrected", "other", "pending")):
+    for group, rule in (
+        ("review", "review_sum"),
+        ("litigation.direct", "litigation_direct_sum"),
+        ("litigation.after_review", "litigation_after_review_sum"),
+    ):
+        if v(f"{group}.total") != sum(
+            v(f"{group}.{o}") for o in ("upheld", "corrected", "other", "pending")
+        ):
             out.append(ExpectedFailure(rule=rule, cells=[f"{group}.total"]))
     if year >= 2021 and fmt == "2019":
         out.append(ExpectedFailure(rule="format_outdated", cells=[K.active_keys("2019")[0]]))
@@ -79,15 +90,30 @@ def oracle_failures(cells: Cells, fmt: str, year: int) -> list[ExpectedFailure]:
 
 
 def _record(cells: Cells, fmt: str) -> ReportRecord:
-    return ReportRecord(source="", body=None, year=None, format=fmt, cells=cells, extraction=Extraction(backend="rules"))
+    return ReportRecord(
+        source="",
+        body=None,
+        year=None,
+        format=fmt,
+        cells=cells,
+        extraction=Extraction(backend="rules"),
+    )
 
 
-def contradicted(claims: list[tuple[str, int | float]], cells: Cells, fmt: str) -> list[ExpectedClaim]:
+def contradicted(
+    claims: list[tuple[str, int | float]], cells: Cells, fmt: str
+) -> list[ExpectedClaim]:
     record = _record(cells, fmt)
-    return [ExpectedClaim(topic=t, stated=v) for t, v in claims if judge(t, v, record)[0] == "contradiction"]
+    return [
+        ExpectedClaim(topic=t, stated=v)
+        for t, v in claims
+        if judge(t, v, record)[0] == "contradiction"
+    ]
 
 
-def changed_value(topic: str, value: int | float, cells: Cells, fmt: str, rng: random.Random) -> int:
+def changed_value(
+    topic: str, value: int | float, cells: Cells, fmt: str, rng: random.Random
+) -> int:
     """A number for a claim on `topic` that no reading of the table fits."""
     record = _record(cells, fmt)
     for _ in range(50):
@@ -107,14 +133,22 @@ def _t(row: str) -> Callable[[Cells], int | float]:
 
 
 def _sum(prefix: str) -> Callable[[Cells], int | float]:
-    return lambda c: sum(v or 0 for k, v in c.items() if k.startswith(f"applications.{prefix}.") and k.endswith(".total"))
+    return lambda c: sum(
+        v or 0
+        for k, v in c.items()
+        if k.startswith(f"applications.{prefix}.") and k.endswith(".total")
+    )
 
 
 APPLICATION_SENTENCES: tuple[Sentence, ...] = (
     ("received", "{year}年，共收到政府信息公开申请{n}件", _t("new")),
     ("received", "全年共受理依申请公开政府信息{n}件", _t("new")),
     ("received", "本年度新收政府信息公开申请{n}件", _t("new")),
-    ("received", "共接收依申请公开申请{n}件（含上年结转）", lambda c: _t("new")(c) + _t("carried_in")(c)),
+    (
+        "received",
+        "共接收依申请公开申请{n}件（含上年结转）",
+        lambda c: _t("new")(c) + _t("carried_in")(c),
+    ),
     ("handled", "全年共办理依申请公开事项{n}件", _t("total")),
     ("handled", "本年度共处理政府信息公开申请{n}件", _t("total")),
     ("handled", "依法办结依申请公开{n}件", _t("total")),
@@ -126,7 +160,11 @@ OUTCOME_SENTENCES: tuple[Sentence, ...] = (
     ("granted_partial", "予以公开及部分公开{n}件", lambda c: _t("granted")(c) + _t("partial")(c)),
     ("denied", "不予公开{n}件", _sum("denied")),
     ("unavailable", "无法提供{n}件", _sum("unavailable")),
-    ("unavailable.not_held", "因本机关不掌握相关政府信息等原因无法提供{n}件", _t("unavailable.not_held")),
+    (
+        "unavailable.not_held",
+        "因本机关不掌握相关政府信息等原因无法提供{n}件",
+        _t("unavailable.not_held"),
+    ),
     ("not_processed", "不予处理{n}件", _sum("not_processed")),
     ("carried_out", "结转下年度继续办理{n}件", _t("carried_out")),
     ("carried_out", "转下年办理{n}件", _t("carried_out")),
@@ -134,13 +172,28 @@ OUTCOME_SENTENCES: tuple[Sentence, ...] = (
 OTHER_SENTENCES: tuple[Sentence, ...] = (
     ("review", "全年发生政府信息公开行政复议案件{n}件", lambda c: c["review.total"]),
     ("review.corrected", "行政复议结果纠正{n}件", lambda c: c["review.corrected"]),
-    ("litigation", "行政诉讼案件{n}件", lambda c: c["litigation.direct.total"] + c["litigation.after_review.total"]),
-    ("normative_docs.issued", "制发行政规范性文件{n}件", lambda c: c.get("active.normative_docs.issued") or 0),
-    ("normative_docs.in_force", "现行有效行政规范性文件{n}件", lambda c: c.get("active.normative_docs.in_force") or 0),
+    (
+        "litigation",
+        "行政诉讼案件{n}件",
+        lambda c: c["litigation.direct.total"] + c["litigation.after_review.total"],
+    ),
+    (
+        "normative_docs.issued",
+        "制发行政规范性文件{n}件",
+        lambda c: c.get("active.normative_docs.issued") or 0,
+    ),
+    (
+        "normative_docs.in_force",
+        "现行有效行政规范性文件{n}件",
+        lambda c: c.get("active.normative_docs.in_force") or 0,
+    ),
     ("licensing", "作出行政许可决定{n}件", lambda c: c["active.licensing.decisions"]),
     ("penalty", "作出行政处罚决定{n}件", lambda c: c["active.penalty.decisions"]),
 )
-NEGATIVE = {"review": "全年未发生政府信息公开行政复议案件", "litigation": "未发生政府信息公开行政诉讼案件"}
+NEGATIVE = {
+    "review": "全年未发生政府信息公开行政复议案件",
+    "litigation": "未发生政府信息公开行政诉讼案件",
+}
 HARD_NEGATIVES = (
     "政府门户网站发布各类信息{a}条，政务新媒体发布信息{b}条。",
     "受理并办结12345热线工单{a}件，群众满意率达{p}%。",
@@ -152,8 +205,9 @@ HARD_NEGATIVES = (
 )
 
 
-def render_prose(cells: Cells, fmt: str, year: int, rng: random.Random,
-                 override: dict[int, str] | None = None) -> tuple[str, list[tuple[str, int | float]], list[tuple[str, str, int | float]]]:
+def render_prose(
+    cells: Cells, fmt: str, year: int, rng: random.Random, override: dict[int, str] | None = None
+) -> tuple[str, list[tuple[str, int | float]], list[tuple[str, str, int | float]]]:
     """Consistent prose about `cells`: (text, claims (topic, value), the sentences used).
     `override` replaces sentence i's number text, to make one figure wrong."""
     chosen: list[tuple[str, str, int | float]] = [rng.choice(APPLICATION_SENTENCES)]
@@ -169,7 +223,9 @@ def render_prose(cells: Cells, fmt: str, year: int, rng: random.Random,
 _OUTCOMES = {(t, tpl) for t, tpl, _ in OUTCOME_SENTENCES}
 
 
-def _prose(used: list[tuple[str, str, int | float]], year: int, override: dict[int, str] | None = None):
+def _prose(
+    used: list[tuple[str, str, int | float]], year: int, override: dict[int, str] | None = None
+):
     """The prose of `used` sentences: applications and their outcomes in one sentence, each
     other figure in its own, as reports write them."""
     phrases, claims = [], []
@@ -203,15 +259,24 @@ def synthetic_sum_failures(used, claims) -> list[ExpectedFailure]:
         return []
     if not used[1][1].startswith("其中"):
         return []
-    outcomes = [v for (t, tpl, _), (_, v) in zip(used, claims, strict=True) if (t, tpl) in _OUTCOMES]
+    outcomes = [
+        v for (t, tpl, _), (_, v) in zip(used, claims, strict=True) if (t, tpl) in _OUTCOMES
+    ]
     return [ExpectedFailure(rule="narrative_sum")] if sum_breaks(claims[0][1], outcomes) else []
 
 
 def hard_negatives(rng: random.Random, year: int) -> str:
     picks = rng.sample(HARD_NEGATIVES, k=3)
     return "".join(
-        p.format(a=rng.randint(100, 99999), b=rng.randint(100, 9999), p=rng.randint(80, 100),
-                 s=rng.randint(2, 30), year=year, m=rng.randint(1, 12), d=rng.randint(1, 28))
+        p.format(
+            a=rng.randint(100, 99999),
+            b=rng.randint(100, 9999),
+            p=rng.randint(80, 100),
+            s=rng.randint(2, 30),
+            year=year,
+            m=rng.randint(1, 12),
+            d=rng.randint(1, 28),
+        )
         for p in picks
     )
 
@@ -236,7 +301,9 @@ def noisy(text: str, rng: random.Random) -> str:
     joined = "\r\n".join(out)
     prose_end = joined.find("二、主动公开")
     head, tail = joined[:prose_end], joined[prose_end:]
-    head = head.translate({ord(d): chr(ord(d) + 0xFEE0) for d in "0123456789"}).replace("，", "，\u00a0", 2)
+    head = head.translate({ord(d): chr(ord(d) + 0xFEE0) for d in "0123456789"}).replace(
+        "，", "，\u00a0", 2
+    )
     return head + tail
 
 
@@ -251,19 +318,31 @@ def synthetic_cases(rng: random.Random, n: int) -> list[Case]:
         year = 2020 if fmt == "2019" else rng.choice((2021, 2022, 2023, 2024))
         cells = random_cells(rng, fmt, split)
         units = {"active.procurement.amount": "万元"} if fmt == "2019" else {}
-        body = rng.choice(("示例县人民政府", "某某市", "样例区人民政府", "测试镇人民政府", "某县交通运输局"))
+        body = rng.choice(
+            ("示例县人民政府", "某某市", "样例区人民政府", "测试镇人民政府", "某县交通运输局")
+        )
         base = f"syn{i:03d}"
         prose, claims, used = render_prose(cells, fmt, year, rng)
 
         def case(kind, text, table, contradictions, layout_suffix=".txt", prose_failures=()):
             return Case(
-                id=f"{base}-{kind}", kind=kind, base=base, suffix=layout_suffix, text=text, body=body, year=year,
-                format=fmt, cells=table, contradictions=contradictions,
+                id=f"{base}-{kind}",
+                kind=kind,
+                base=base,
+                suffix=layout_suffix,
+                text=text,
+                body=body,
+                year=year,
+                format=fmt,
+                cells=table,
+                contradictions=contradictions,
                 failures=oracle_failures(table, fmt, year) + list(prose_failures),
             )
 
         def report(table, text_prose, layout="tabs"):
-            return render_report(table, body=body, year=year, fmt=fmt, layout=layout, units=units, prose=text_prose)
+            return render_report(
+                table, body=body, year=year, fmt=fmt, layout=layout, units=units, prose=text_prose
+            )
 
         sums = synthetic_sum_failures(used, claims)
         cases.append(case("clean", report(cells, prose), cells, [], prose_failures=sums))
@@ -273,19 +352,37 @@ def synthetic_cases(rng: random.Random, n: int) -> list[Case]:
         topic, _, value = used[j]
         wrong = changed_value(topic, value, cells, fmt, rng)
         bad_prose, bad_claims, _ = _prose(used, year, {j: str(wrong)})
-        cases.append(case("prose_changed", report(cells, bad_prose), cells, [ExpectedClaim(topic=topic, stated=wrong)],
-                          prose_failures=synthetic_sum_failures(used, bad_claims)))
+        cases.append(
+            case(
+                "prose_changed",
+                report(cells, bad_prose),
+                cells,
+                [ExpectedClaim(topic=topic, stated=wrong)],
+                prose_failures=synthetic_sum_failures(used, bad_claims),
+            )
+        )
 
         # One table cell wrong: a cell some claim rests on, with its row total, so the row
         # still adds up but the outcome columns do not.
         changed = dict(cells)
-        row = {"granted": "granted", "partial": "partial", "carried_out": "carried_out",
-               "unavailable.not_held": "unavailable.not_held"}.get(topic, "granted")
+        row = {
+            "granted": "granted",
+            "partial": "partial",
+            "carried_out": "carried_out",
+            "unavailable.not_held": "unavailable.not_held",
+        }.get(topic, "granted")
         delta = rng.choice((1, 2, 3))
         changed[APP(row, "natural")] += delta
         changed[APP(row, "total")] += delta
-        cases.append(case("table_changed", report(changed, prose), changed, contradicted(claims, changed, fmt),
-                          prose_failures=sums))
+        cases.append(
+            case(
+                "table_changed",
+                report(changed, prose),
+                changed,
+                contradicted(claims, changed, fmt),
+                prose_failures=sums,
+            )
+        )
 
         # Table and prose changed together, consistently: three more applications granted.
         both = dict(cells)
@@ -294,23 +391,41 @@ def synthetic_cases(rng: random.Random, n: int) -> list[Case]:
                 both[APP(r, c)] += 3
         both_used = [(t, tpl, f(both)) for t, tpl, f in _sentences(used)]
         both_prose, both_claims, _ = _prose(both_used, year)
-        cases.append(case("both_changed", report(both, both_prose), both, [],
-                          prose_failures=synthetic_sum_failures(both_used, both_claims)))
+        cases.append(
+            case(
+                "both_changed",
+                report(both, both_prose),
+                both,
+                [],
+                prose_failures=synthetic_sum_failures(both_used, both_claims),
+            )
+        )
 
         # The same report in another layout, with scraping noise.
         layout = rng.choice([layout for layout in LAYOUTS if layout != "tabs"])
         text = report(cells, prose, layout)
         if layout != "html":
             text = noisy(text, rng)
-        cases.append(case("layout_noise", text, cells, [], ".html" if layout == "html" else ".txt", sums))
+        cases.append(
+            case("layout_noise", text, cells, [], ".html" if layout == "html" else ".txt", sums)
+        )
 
         # Figures that are not claims.
-        cases.append(case("hard_negative", report(cells, prose + hard_negatives(rng, year)), cells, [],
-                          prose_failures=sums))
+        cases.append(
+            case(
+                "hard_negative",
+                report(cells, prose + hard_negatives(rng, year)),
+                cells,
+                [],
+                prose_failures=sums,
+            )
+        )
     return cases
 
 
-_ALL_SENTENCES = {(t, tpl): f for t, tpl, f in (*APPLICATION_SENTENCES, *OUTCOME_SENTENCES, *OTHER_SENTENCES)}
+_ALL_SENTENCES = {
+    (t, tpl): f for t, tpl, f in (*APPLICATION_SENTENCES, *OUTCOME_SENTENCES, *OTHER_SENTENCES)
+}
 
 
 def _sentences(used):
@@ -334,15 +449,33 @@ def seed_cases(rng: random.Random) -> list[Case]:
 
         groups = labels["_sums"].get(stem, [])
 
-        def case(kind, body_text, table, contradictions, n=0, values=None, gold=gold, stem=stem, groups=groups):
+        def case(
+            kind,
+            body_text,
+            table,
+            contradictions,
+            n=0,
+            values=None,
+            gold=gold,
+            stem=stem,
+            groups=groups,
+        ):
             failures = oracle_failures(table, gold.format, gold.year)
             values = values or [label["value"] for label in labels[stem]]
             for g in groups:
                 if sum_breaks(values[g["total"]], [values[i] for i in g["parts"]]):
                     failures.append(ExpectedFailure(rule="narrative_sum"))
             return Case(
-                id=f"{stem[:3]}-{kind}-{n}", kind=kind, base=stem, text=body_text, body=gold.body, year=gold.year,
-                format=gold.format, cells=table, contradictions=contradictions, failures=failures,
+                id=f"{stem[:3]}-{kind}-{n}",
+                kind=kind,
+                base=stem,
+                text=body_text,
+                body=gold.body,
+                year=gold.year,
+                format=gold.format,
+                cells=table,
+                contradictions=contradictions,
+                failures=failures,
             )
 
         cases.append(case("clean", text, cells, []))
@@ -360,20 +493,43 @@ def seed_cases(rng: random.Random) -> list[Case]:
                 new_quote = quote[: digits.start()] + str(wrong) + quote[digits.end() :]
             values = [label["value"] for label in labels[stem]]
             values[n] = wrong
-            cases.append(case("prose_changed", text.replace(quote, new_quote, 1), cells,
-                              [ExpectedClaim(topic=topic, stated=wrong)], n, values))
+            cases.append(
+                case(
+                    "prose_changed",
+                    text.replace(quote, new_quote, 1),
+                    cells,
+                    [ExpectedClaim(topic=topic, stated=wrong)],
+                    n,
+                    values,
+                )
+            )
         record = extract_path(ROOT / gold.source)
-        for n, key in enumerate(rng.sample([k for k in cells if k.endswith(".total") and k.startswith("applications.")], 3)):
+        for n, key in enumerate(
+            rng.sample(
+                [k for k in cells if k.endswith(".total") and k.startswith("applications.")], 3
+            )
+        ):
             span = record.evidence[key]
             new = (cells[key] or 0) + rng.choice((1, 2, 4))
             changed = dict(cells)
             changed[key] = new
             mutated = text[: span.start] + str(new) + text[span.end :]
-            cases.append(case("table_changed", mutated, changed, contradicted(claims, changed, gold.format), n))
+            cases.append(
+                case(
+                    "table_changed", mutated, changed, contradicted(claims, changed, gold.format), n
+                )
+            )
         cases.append(case("layout_noise", noisy(text, rng), cells, []))
         first = text.find("一、总体情况")
         line_end = text.find("\n", first) + 1
-        cases.append(case("hard_negative", text[:line_end] + hard_negatives(rng, gold.year) + "\n" + text[line_end:], cells, []))
+        cases.append(
+            case(
+                "hard_negative",
+                text[:line_end] + hard_negatives(rng, gold.year) + "\n" + text[line_end:],
+                cells,
+                [],
+            )
+        )
     return cases
 
 

@@ -42,7 +42,9 @@ def replay(backend: str, stem: str):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="rules,hybrid,llm")
-    parser.add_argument("--replay", action="store_true", help="replay the cassettes instead of calling a model")
+    parser.add_argument(
+        "--replay", action="store_true", help="replay the cassettes instead of calling a model"
+    )
     parser.add_argument("--chunk-tokens", type=int, default=600)
     args = parser.parse_args()
     if args.replay:
@@ -53,7 +55,9 @@ def main() -> None:
         GoldReport.model_validate_json(p.read_text(encoding="utf-8"))
         for p in sorted((ROOT / "eval" / "fixtures" / "seeds").glob("*.json"))
     ]
-    print("| backend | report | cell accuracy | grounded share | calls | prompt tokens | completion tokens | wall s |")
+    print(
+        "| backend | report | cell accuracy | grounded share | calls | prompt tokens | completion tokens | wall s |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for backend in args.backends.split(","):
         if backend != "rules" and config is None:
@@ -78,7 +82,18 @@ def main() -> None:
                 f"| {backend} | {stem[:3]} | {right}/{len(gold.cells)} = {right / len(gold.cells):.3f} | {share} | "
                 f"{x.calls} | {x.tokens.prompt} | {x.tokens.completion} | {wall:.1f} |"
             )
-            for i, v in enumerate((right, len(gold.cells), by_model, offered, x.calls, x.tokens.prompt, x.tokens.completion, wall)):
+            for i, v in enumerate(
+                (
+                    right,
+                    len(gold.cells),
+                    by_model,
+                    offered,
+                    x.calls,
+                    x.tokens.prompt,
+                    x.tokens.completion,
+                    wall,
+                )
+            ):
                 totals[i] += v
         right, cells, by_model, offered, calls, prompt, completion, wall = totals
         share = f"{by_model / offered:.2f}" if offered else "-"

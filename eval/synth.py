@@ -59,7 +59,13 @@ REVIEW_HEADER = (
 )
 
 LAYOUTS = ("tabs", "lines", "paragraphs", "markdown", "html")
-_CELL_SEP = {"tabs": "\t", "lines": "\n", "paragraphs": "\n\n", "markdown": " | ", "html": "</td><td>"}
+_CELL_SEP = {
+    "tabs": "\t",
+    "lines": "\n",
+    "paragraphs": "\n\n",
+    "markdown": " | ",
+    "html": "</td><td>",
+}
 
 
 def value_text(key: str, value: Number | None, unit: str | None = None) -> str:
@@ -79,7 +85,9 @@ def random_cells(rng: random.Random, fmt: str = "2021", other_split: bool = True
         if kind == "signed":
             cells[key] = rng.randint(-300, 300)
         elif kind == "amount":
-            cells[key] = round(rng.uniform(0, 5000), rng.choice((0, 2, 4))) if rng.random() < 0.8 else 0
+            cells[key] = (
+                round(rng.uniform(0, 5000), rng.choice((0, 2, 4))) if rng.random() < 0.8 else 0
+            )
             if isinstance(cells[key], float) and cells[key] == int(cells[key]):
                 cells[key] = int(cells[key])
         else:
@@ -200,5 +208,9 @@ def render_report(
     ]
     if layout == "html":
         blocks = [p if p.startswith("<table>") else f"<p>{p}</p>" for p in parts]
-        return "<!DOCTYPE html><html><head><meta charset='utf-8'><title>年报</title></head><body>" + "".join(blocks) + "</body></html>"
+        return (
+            "<!DOCTYPE html><html><head><meta charset='utf-8'><title>年报</title></head><body>"
+            + "".join(blocks)
+            + "</body></html>"
+        )
     return "\n\n".join(parts) + "\n"

@@ -37,12 +37,20 @@ def readings(topic: str, record: ReportRecord) -> list[Reading]:
     if topic == "granted_partial":
         return [(_app("granted"), _app("partial"))]
     if topic in ("denied", "unavailable", "not_processed"):
-        return [tuple(k for k in cells if k.startswith(f"applications.{topic}.") and k.endswith(".total"))]
+        return [
+            tuple(
+                k for k in cells if k.startswith(f"applications.{topic}.") and k.endswith(".total")
+            )
+        ]
     if topic == "unavailable.not_held":
-        whole = tuple(k for k in cells if k.startswith("applications.unavailable.") and k.endswith(".total"))
+        whole = tuple(
+            k for k in cells if k.startswith("applications.unavailable.") and k.endswith(".total")
+        )
         return [(_app(topic),), whole]
     if topic == "other_processing":
-        return [tuple(k for k in cells if k.startswith("applications.other.") and k.endswith(".total"))]
+        return [
+            tuple(k for k in cells if k.startswith("applications.other.") and k.endswith(".total"))
+        ]
     if topic.split(".")[0] in ("denied", "unavailable", "not_processed"):
         return [(_app(topic),)]
     if topic == "review":
@@ -78,7 +86,9 @@ def _value(record: ReportRecord, reading: Reading) -> Number | None:
     return sum(record.cells[k] for k in reading)  # type: ignore[misc]
 
 
-def judge(topic: str | None, stated: Number, record: ReportRecord) -> tuple[str, Reading, Number | None]:
+def judge(
+    topic: str | None, stated: Number, record: ReportRecord
+) -> tuple[str, Reading, Number | None]:
     """(verdict, the cells it rests on, their value)."""
     options = [r for r in readings(topic, record) if r] if topic else []
     known = [(r, _value(record, r)) for r in options]
@@ -132,11 +142,15 @@ def check_claims(record: ReportRecord) -> tuple[list[Contradiction], list[Findin
 
 
 # 共计发布795条，其中A 87条、B 265条、C 443条: the parts must add up to the total.
-_TOTAL = re.compile(r"(?:共|共计|合计|总计)[^,，。;；\d]{0,12}?(?P<n>\d+)\s*(?P<u>条|件|个|项|次|篇|期)")
+_TOTAL = re.compile(
+    r"(?:共|共计|合计|总计)[^,，。;；\d]{0,12}?(?P<n>\d+)\s*(?P<u>条|件|个|项|次|篇|期)"
+)
 _PART = re.compile(r"(?P<n>\d+)\s*(?P<u>条|件|个|项|次|篇|期)")
 
 
-def narrative_sums(text: str, start: int, end: int) -> Iterator[tuple[int, int, int, list[int], int]]:
+def narrative_sums(
+    text: str, start: int, end: int
+) -> Iterator[tuple[int, int, int, list[int], int]]:
     """(phrase start, phrase end, stated total, parts, sum) for each 共计…其中… whose parts do
     not add up: no run of parts from the first equals the total, and all of them exceed it."""
     for m in _TOTAL.finditer(text, start, end):

@@ -51,10 +51,18 @@ _EXAMPLES: dict[str, tuple[tuple[str, str, list[Number | None]], ...]] = {
     ),
     "三": (
         ("granted", "（一）予以公开 | 13 | 0 | 0 | 0 | 0 | 0 | 13", [13, 0, 0, 0, 0, 0, 13]),
-        ("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形） | 1 |  | 0 | 0 | 0 | 0 | 1", [1, None, 0, 0, 0, 0, 1]),
+        (
+            "partial",
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形） | 1 |  | 0 | 0 | 0 | 0 | 1",
+            [1, None, 0, 0, 0, 0, 1],
+        ),
     ),
     "四": (
-        ("review", "0 | 1 | 0 | 0 | 1 | 2 | 0 | 0 | 0 | 2 | 0 | 0 | 0 | 0 | 0", [0, 1, 0, 0, 1, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0]),
+        (
+            "review",
+            "0 | 1 | 0 | 0 | 1 | 2 | 0 | 0 | 0 | 2 | 0 | 0 | 0 | 0 | 0",
+            [0, 1, 0, 0, 1, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0],
+        ),
     ),
 }
 
@@ -77,7 +85,8 @@ class TableSpec:
         )
         example = _EXAMPLES[self.example]
         answer = ",\n ".join(
-            json.dumps({"row": r, "quote": q, "values": v}, ensure_ascii=False) for r, q, v in example
+            json.dumps({"row": r, "quote": q, "values": v}, ensure_ascii=False)
+            for r, q, v in example
         )
         return {
             "table": TABLE_TITLES[self.numeral],
@@ -92,22 +101,35 @@ def table_spec(numeral: str, fmt: str, other_split: bool) -> TableSpec:
     if numeral == "二":
         rows = []
         for row, cols in K.ACTIVE_ROWS[fmt]:
-            name = "行政规范性文件" if row == "normative_docs" and fmt == "2021" else K.ACTIVE_NAMES[row]
+            name = (
+                "行政规范性文件"
+                if row == "normative_docs" and fmt == "2021"
+                else K.ACTIVE_NAMES[row]
+            )
             header = ", ".join(K.ACTIVE_NAMES[c] for c in cols)
-            rows.append((row, f"{name}, columns {header}", tuple(f"active.{row}.{c}" for c in cols)))
+            rows.append(
+                (row, f"{name}, columns {header}", tuple(f"active.{row}.{c}" for c in cols))
+            )
         return TableSpec(numeral, "each row's own, listed with the row", tuple(rows), f"二/{fmt}")
     if numeral == "三":
         return TableSpec(
             numeral,
             _APP_COLUMNS,
             tuple(
-                (r, K.PRINTED_ROW_LABELS[r], tuple(K.application_key(r, c) for c in K.APPLICANT_COLUMNS))
+                (
+                    r,
+                    K.PRINTED_ROW_LABELS[r],
+                    tuple(K.application_key(r, c) for c in K.APPLICANT_COLUMNS),
+                )
                 for r in K.application_rows(other_split)
             ),
             "三",
         )
     return TableSpec(
-        numeral, _REVIEW_COLUMNS, (("review", "the row of 15 numbers under the header", K.REVIEW_KEYS),), "四"
+        numeral,
+        _REVIEW_COLUMNS,
+        (("review", "the row of 15 numbers under the header", K.REVIEW_KEYS),),
+        "四",
     )
 
 
@@ -122,7 +144,16 @@ class ModelReading:
     prompts: set[str] = field(default_factory=set)
 
 
-def _ask(llm: LLM, model, prompt: Prompt, messages, usage: Usage, out: ModelReading, chunk: Chunk, context=None):
+def _ask(
+    llm: LLM,
+    model,
+    prompt: Prompt,
+    messages,
+    usage: Usage,
+    out: ModelReading,
+    chunk: Chunk,
+    context=None,
+):
     out.chunks.append(chunk.id)
     out.prompts.add(prompt.ref)
     try:
@@ -148,15 +179,30 @@ def read_tables(
         spec = spec_of[numeral]
         keys_of = {row: keys for row, _, keys in spec.rows}
         for chunk in table_chunks(text, numeral, start, end, budget):
-            messages = prompt.render(**spec.prompt_values(), context=chunk.context, text=chunk.render(text))
-            reading = _ask(llm, TableReading, prompt, messages, usage, out, chunk, {"widths": spec.widths()})
+            messages = prompt.render(
+                **spec.prompt_values(), context=chunk.context, text=chunk.render(text)
+            )
+            reading = _ask(
+                llm, TableReading, prompt, messages, usage, out, chunk, {"widths": spec.widths()}
+            )
             if reading is None:
                 continue
             for row in reading.rows:
-                _ground_row(grounder, numeral, row.row, row.quote, row.values, keys_of.get(row.row), chunk, out)
+                _ground_row(
+                    grounder,
+                    numeral,
+                    row.row,
+                    row.quote,
+                    row.values,
+                    keys_of.get(row.row),
+                    chunk,
+                    out,
+                )
 
 
-def _ground_row(grounder, numeral, row, quote, values, keys, chunk: Chunk, out: ModelReading) -> None:
+def _ground_row(
+    grounder, numeral, row, quote, values, keys, chunk: Chunk, out: ModelReading
+) -> None:
     if keys is None or len(values) != len(keys):
         return
     if all(k in out.cells for k in keys):
@@ -184,7 +230,9 @@ def _ground_row(grounder, numeral, row, quote, values, keys, chunk: Chunk, out: 
             out.cells.setdefault(key, (hit, chunk.id))
 
 
-def read_title(text: str, sections: dict[str, Section], llm: LLM, usage: Usage, budget: int, out: ModelReading):
+def read_title(
+    text: str, sections: dict[str, Section], llm: LLM, usage: Usage, budget: int, out: ModelReading
+):
     """(body, year, span of the body) from the model, or None when it could not be grounded."""
     prompt = load_prompt("metadata")
     chunk = head_chunk(text, sections, budget)
@@ -201,7 +249,12 @@ def read_title(text: str, sections: dict[str, Section], llm: LLM, usage: Usage, 
 
 
 def read_figures(
-    text: str, spans: list[tuple[str, int, int]], llm: LLM, usage: Usage, budget: int, out: ModelReading
+    text: str,
+    spans: list[tuple[str, int, int]],
+    llm: LLM,
+    usage: Usage,
+    budget: int,
+    out: ModelReading,
 ) -> list[tuple[Grounded, str, str, str, tuple[int, int]]]:
     """Figures the prose states: (value, quote, subject, chunk id, quote span)."""
     prompt = load_prompt("claims")
@@ -211,7 +264,9 @@ def read_figures(
         for chunk in prose_chunks(text, numeral, start, end, budget):
             if not _CLAIM_HINT.search(text, chunk.start, chunk.end):
                 continue  # no number near anything the tables count: nothing to ask
-            answer = _ask(llm, ProseFigures, prompt, prompt.render(text=chunk.render(text)), usage, out, chunk)
+            answer = _ask(
+                llm, ProseFigures, prompt, prompt.render(text=chunk.render(text)), usage, out, chunk
+            )
             if answer is None:
                 continue
             for fig in answer.figures:
@@ -220,7 +275,10 @@ def read_figures(
                 if span is None or hit is None:
                     out.ungrounded[f"claim:{chunk.id}:{fig.quote}"] = "引文或数字在原文中找不到"
                     continue
-                if _NOT_A_COUNT.match(text, hit.end) or text[max(0, hit.start - 1) : hit.start] == "第":
+                if (
+                    _NOT_A_COUNT.match(text, hit.end)
+                    or text[max(0, hit.start - 1) : hit.start] == "第"
+                ):
                     continue  # a year, date, percentage or ordinal, whatever the model thought
                 found.append((hit, fig.quote, fig.subject, chunk.id, span))
     return found

@@ -64,7 +64,9 @@ def _disagreement(key: str, kept, other, why: str, evidence: list[Span]) -> Find
     )
 
 
-def _merge(record: ReportRecord, doc: Document, model: ModelReading, replace: bool) -> list[Finding]:
+def _merge(
+    record: ReportRecord, doc: Document, model: ModelReading, replace: bool
+) -> list[Finding]:
     """Fold the model's grounded cells into `record`; return disagreement findings.
 
     With `replace` (the llm backend) the model's reading is the only one."""
@@ -102,12 +104,23 @@ def _merge(record: ReportRecord, doc: Document, model: ModelReading, replace: bo
                     record.evidence[key] = model_span
                 record.read_by[key] = "llm"
                 notes.append(
-                    _disagreement(key, found.value, None, f"程序读出候选 {amb.candidates}，模型读作 {found.value}，采用模型读数", [model_span] if model_span else [])
+                    _disagreement(
+                        key,
+                        found.value,
+                        None,
+                        f"程序读出候选 {amb.candidates}，模型读作 {found.value}，采用模型读数",
+                        [model_span] if model_span else [],
+                    )
                 )
             else:
                 notes.append(
-                    _disagreement(key, None, found.value, f"模型读作 {found.value}，不在程序候选 {amb.candidates} 之中，仍存疑",
-                                  [model_span] if model_span else [])
+                    _disagreement(
+                        key,
+                        None,
+                        found.value,
+                        f"模型读作 {found.value}，不在程序候选 {amb.candidates} 之中，仍存疑",
+                        [model_span] if model_span else [],
+                    )
                 )
         elif ours == found.value:
             record.read_by[key] = "both"
@@ -156,11 +169,21 @@ def extract_with_model(doc: Document, backend: str, settings: ModelSettings) -> 
     # patterns read it, the model is not asked about it.
     prose = [r for r in prose_regions(record, sections, len(text)) if r[0] != "head"]
     model_claims = []
-    for value, _quote, subject, chunk, (s, e) in read_figures(text, prose, llm, usage, budget, model):
+    for value, _quote, subject, chunk, (s, e) in read_figures(
+        text, prose, llm, usage, budget, model
+    ):
         os_, oe, snippet = doc.text.snippet(s, e)
         model_claims.append(
-            Claim(quote=snippet, value=value.value, topic=None, subject=subject, start=os_, end=oe,
-                  read_by="llm", chunk=chunk)
+            Claim(
+                quote=snippet,
+                value=value.value,
+                topic=None,
+                subject=subject,
+                start=os_,
+                end=oe,
+                read_by="llm",
+                chunk=chunk,
+            )
         )
     if record.format != "pre2019":
         disagreements = _merge(record, doc, model, replace=backend == "llm")

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 
 Number = int | float
 
@@ -92,7 +92,9 @@ def scan(text: str, start: int, end: int) -> Scan:
                 gaps.append(text[last:pstart])
                 tokens.append(_number(piece, pstart))
                 last = pstart + len(piece)
-            elif tokens and _UNIT.fullmatch(piece) and tokens[-1].unit is None and pstart - last <= 2:
+            elif (
+                tokens and _UNIT.fullmatch(piece) and tokens[-1].unit is None and pstart - last <= 2
+            ):
                 prev = tokens[-1]
                 tokens[-1] = Token(prev.start, pstart + len(piece), prev.value, piece, "")
                 last = pstart + len(piece)
@@ -152,7 +154,7 @@ def _digit_splits(digits: str, parts: int) -> Iterator[tuple[str, ...]]:
         return
     for cuts in combinations(range(1, len(digits)), parts - 1):
         bounds = (0, *cuts, len(digits))
-        pieces = tuple(digits[a:b] for a, b in zip(bounds, bounds[1:], strict=False))
+        pieces = tuple(digits[a:b] for a, b in pairwise(bounds))
         if all(p == "0" or p[0] != "0" for p in pieces):
             yield pieces
 
@@ -229,7 +231,8 @@ def readings(s: Scan, n: int, sep: str) -> tuple[list[tuple[Cell | None, ...]], 
 
 
 def consistent(
-    options: list[tuple[Cell | None, ...]], check: Callable[[tuple[Number | None, ...]], bool] | None
+    options: list[tuple[Cell | None, ...]],
+    check: Callable[[tuple[Number | None, ...]], bool] | None,
 ) -> list[tuple[Cell | None, ...]]:
     """The readings that `check` does not reject (blank cells never reject)."""
     if check is None:

@@ -24,9 +24,7 @@ _HEADING_WORDS = (
     r"未经复议直接起诉|复议后起诉"
 )
 # A line of nothing but column headings (no digit, nothing else).
-_HEADING_LINE = re.compile(
-    rf"(?m)^(?:[ \t]*(?:{_HEADING_WORDS}|\([^()\d\n]*\))[ \t]*)+(?:\n|$)"
-)
+_HEADING_LINE = re.compile(rf"(?m)^(?:[ \t]*(?:{_HEADING_WORDS}|\([^()\d\n]*\))[ \t]*)+(?:\n|$)")
 
 
 def estimate_tokens(text: str) -> int:
@@ -57,7 +55,9 @@ class Chunk:
         return re.sub(r"\n[ \t]*\n+", "\n", body).strip()
 
 
-def _split(text: str, start: int, end: int, budget: int, separators: list[str], regex: bool) -> list[tuple[int, int]]:
+def _split(
+    text: str, start: int, end: int, budget: int, separators: list[str], regex: bool
+) -> list[tuple[int, int]]:
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=budget,
         chunk_overlap=0,
@@ -83,14 +83,23 @@ def table_chunks(text: str, numeral: str, start: int, end: int, budget: int) -> 
     header_end = text.rfind("\n", start, first.start()) if first else -1
     header_end = header_end if header_end > start else start
     header = text[start:header_end]
-    spans = _split(text, header_end, end, max(budget - estimate_tokens(header), budget // 2), [_ROW_START], True)
+    spans = _split(
+        text,
+        header_end,
+        end,
+        max(budget - estimate_tokens(header), budget // 2),
+        [_ROW_START],
+        True,
+    )
     chunks = []
     for i, (s, e) in enumerate(spans):
         if i == 0:
             s = start  # the first chunk holds the header rows themselves
         # Later chunks hold rows only; the table, its columns and its row keys are in the
         # prompt, so they say where they continue from rather than repeat the header.
-        context = f"(rows continuing table {numeral}, after the rows of chunk {numeral}/{i})" if i else ""
+        context = (
+            f"(rows continuing table {numeral}, after the rows of chunk {numeral}/{i})" if i else ""
+        )
         chunks.append(Chunk(f"{numeral}/{i + 1}", numeral, "table", s, e, context))
     return chunks
 

@@ -22,10 +22,27 @@ _GAP = r"[^,，。；;:：!！?？\d\n]{0,%d}?"  # words between a keyword and i
 # (topic, pattern). Order matters only for readability: overlaps are settled by length.
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("received", r"(?:收到|受理|新收|接收|接到)" + _GAP % 20 + r"申请" + _GAP % 8 + _COUNT),
-    ("received", r"(?:收到|受理|新收|接收|接到)" + _GAP % 4 + r"(?:依申请公开|政府信息公开)" + _GAP % 10 + _COUNT),
-    ("handled", r"(?:办理|办结|处理|答复|完成)" + _GAP % 16 + r"(?:申请|依申请公开)" + _GAP % 10 + _COUNT),
+    (
+        "received",
+        r"(?:收到|受理|新收|接收|接到)"
+        + _GAP % 4
+        + r"(?:依申请公开|政府信息公开)"
+        + _GAP % 10
+        + _COUNT,
+    ),
+    (
+        "handled",
+        r"(?:办理|办结|处理|答复|完成)" + _GAP % 16 + r"(?:申请|依申请公开)" + _GAP % 10 + _COUNT,
+    ),
     ("carried_in", r"上(?:一)?年(?:度)?结转" + _GAP % 16 + _COUNT),
-    ("carried_out", r"(?:结转|转)(?:至|到)?下(?:一)?年(?:度)?" + _GAP % 8 + r"(?:继续)?(?:办理|处理)" + _GAP % 4 + _COUNT),
+    (
+        "carried_out",
+        r"(?:结转|转)(?:至|到)?下(?:一)?年(?:度)?"
+        + _GAP % 8
+        + r"(?:继续)?(?:办理|处理)"
+        + _GAP % 4
+        + _COUNT,
+    ),
     ("granted_partial", r"(?:予以公开|同意公开|公开)(?:及|和|与|、)部分公开" + _GAP % 6 + _COUNT),
     ("granted", r"(?:予以公开|同意公开|全部公开)" + _GAP % 6 + _COUNT),
     ("partial", r"(?<![及和与、])部分公开" + _GAP % 6 + _COUNT),
@@ -56,26 +73,50 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("litigation.direct", r"(?:未经复议)?直接(?:提起|起诉)" + _GAP % 6 + _COUNT),
     ("litigation.after_review", r"复议后(?:提起|起诉)" + _GAP % 6 + _COUNT),
     ("litigation", r"行政诉讼(?:案件|案)?" + _GAP % 2 + _COUNT),
-    ("normative_docs.issued", r"(?:发布|制发|出台|印发|制定)(?:了)?(?:行政)?规范性文件" + _GAP % 4 + _COUNT),
+    (
+        "normative_docs.issued",
+        r"(?:发布|制发|出台|印发|制定)(?:了)?(?:行政)?规范性文件" + _GAP % 4 + _COUNT,
+    ),
     ("normative_docs.repealed", r"废止(?:了)?(?:行政)?规范性文件" + _GAP % 4 + _COUNT),
     ("normative_docs.in_force", r"现行有效(?:的)?(?:行政)?规范性文件" + _GAP % 4 + _COUNT),
     ("normative_docs.in_force", r"现行有效" + _N + r"(?:件|个)(?:行政)?规范性文件"),
     ("licensing", r"行政许可(?:决定)?" + _GAP % 4 + _COUNT),
     ("penalty", r"行政处罚(?:决定)?" + _GAP % 4 + _COUNT),
     ("coercion", r"行政强制(?:决定)?" + _GAP % 4 + _COUNT),
-    ("fees", r"(?:行政事业性)?收费(?:金额)?" + _GAP % 6 + r"(?:共|共计|合计|为|达)?\s*" + _N + r"万元"),
+    (
+        "fees",
+        r"(?:行政事业性)?收费(?:金额)?" + _GAP % 6 + r"(?:共|共计|合计|为|达)?\s*" + _N + r"万元",
+    ),
 )
 _COMPILED = tuple((topic, re.compile(loose(p))) for topic, p in _PATTERNS)
 
 # Negative statements: the count they speak of is zero.
 _NEGATION = r"(?:未|没有|无(?!法))(?:发生|收到|产生|出现|接到|有|涉及)?"
 _NEGATIVES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
-    (("review", "litigation"), re.compile(loose(_NEGATION + _GAP % 24 + r"行政复议" + r"[^。;；,，]{0,4}(?:和|及|与|、|或)" + _GAP % 8 + r"行政诉讼"))),
+    (
+        ("review", "litigation"),
+        re.compile(
+            loose(
+                _NEGATION
+                + _GAP % 24
+                + r"行政复议"
+                + r"[^。;；,，]{0,4}(?:和|及|与|、|或)"
+                + _GAP % 8
+                + r"行政诉讼"
+            )
+        ),
+    ),
     (("review",), re.compile(loose(_NEGATION + _GAP % 24 + r"行政复议"))),
     (("litigation",), re.compile(loose(_NEGATION + _GAP % 24 + r"行政诉讼"))),
     (("received",), re.compile(loose(r"(?:未|没有)(?:收到|受理)" + _GAP % 10 + r"(?:申请)"))),
-    (("normative_docs.issued",), re.compile(loose(r"(?:未|没有)(?:出台|制发|发布|印发|制定)(?:行政)?规范性文件"))),
-    (("review.all_upheld",), re.compile(loose(r"行政复议" + _GAP % 16 + r"均(?:获|予|被)?(?:以)?维持"))),
+    (
+        ("normative_docs.issued",),
+        re.compile(loose(r"(?:未|没有)(?:出台|制发|发布|印发|制定)(?:行政)?规范性文件")),
+    ),
+    (
+        ("review.all_upheld",),
+        re.compile(loose(r"行政复议" + _GAP % 16 + r"均(?:获|予|被)?(?:以)?维持")),
+    ),
 )
 _NOT_A_COUNT = re.compile(r"\s*(?:%|‰|年|月|日|个百分点|小时|分钟|天|周岁)")
 

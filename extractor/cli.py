@@ -59,19 +59,29 @@ def build_parser() -> argparse.ArgumentParser:
         "model", "any OpenAI-compatible endpoint (OpenAI, DeepSeek, Qwen, vLLM, llama.cpp, Ollama)"
     )
     model.add_argument("--model", help="model name (default: $OPENAI_MODEL)")
-    model.add_argument("--base-url", help="endpoint (default: $OPENAI_BASE_URL); the key is $OPENAI_API_KEY")
+    model.add_argument(
+        "--base-url", help="endpoint (default: $OPENAI_BASE_URL); the key is $OPENAI_API_KEY"
+    )
     model.add_argument(
         "--mode",
         choices=sorted(MODES),
         help="instructor mode (default: tools, which hosted endpoints and llama.cpp both accept; "
         "json_schema where the endpoint supports it)",
     )
-    model.add_argument("--timeout", type=float, default=300.0, help="seconds per request (default 300)")
     model.add_argument(
-        "--chunk-tokens", type=int, default=600, help="token budget of one chunk of report text (default 600)"
+        "--timeout", type=float, default=300.0, help="seconds per request (default 300)"
     )
     model.add_argument(
-        "--reasks", type=int, default=2, help="re-asks after an answer that fails validation (default 2)"
+        "--chunk-tokens",
+        type=int,
+        default=600,
+        help="token budget of one chunk of report text (default 600)",
+    )
+    model.add_argument(
+        "--reasks",
+        type=int,
+        default=2,
+        help="re-asks after an answer that fails validation (default 2)",
     )
     parser.add_argument(
         "--summary",
@@ -103,16 +113,29 @@ def _original(record: ReportRecord | ErrorRecord) -> str | None:
 
 def _backend(args: argparse.Namespace) -> tuple[str, ModelSettings | None]:
     """The backend to run and its model, or ConfigError for an impossible set-up."""
-    config = LLMConfig.from_env(
-        model=args.model, base_url=args.base_url, mode=args.mode, timeout=args.timeout, reasks=args.reasks
-    ) if args.backend != "rules" or args.model or args.base_url else None
+    config = (
+        LLMConfig.from_env(
+            model=args.model,
+            base_url=args.base_url,
+            mode=args.mode,
+            timeout=args.timeout,
+            reasks=args.reasks,
+        )
+        if args.backend != "rules" or args.model or args.base_url
+        else None
+    )
     if args.backend == "rules":
         return "rules", None
     if config is None:
         if args.backend == "auto":
-            print("extract: no model configured (OPENAI_BASE_URL / OPENAI_API_KEY): backend rules", file=sys.stderr)
+            print(
+                "extract: no model configured (OPENAI_BASE_URL / OPENAI_API_KEY): backend rules",
+                file=sys.stderr,
+            )
             return "rules", None
-        raise ConfigError(f"--backend {args.backend} needs a model: set OPENAI_BASE_URL or OPENAI_API_KEY")
+        raise ConfigError(
+            f"--backend {args.backend} needs a model: set OPENAI_BASE_URL or OPENAI_API_KEY"
+        )
     backend = "hybrid" if args.backend == "auto" else args.backend
     if args.backend == "auto":
         where = config.base_url or "api.openai.com"

@@ -33,7 +33,9 @@ class Carry:
     carried_out: tuple[Number | None, ...]
 
     @classmethod
-    def of(cls, source: str, body: str | None, year: int | None, cells: dict[str, Number | None]) -> Carry:
+    def of(
+        cls, source: str, body: str | None, year: int | None, cells: dict[str, Number | None]
+    ) -> Carry:
         def row(name: str) -> tuple[Number | None, ...]:
             return tuple(cells.get(K.application_key(name, c)) for c in K.APPLICANT_COLUMNS)
 
@@ -61,14 +63,19 @@ def carry_chain(reports: list[Carry]) -> dict[str, list[Finding]]:
 
 def _link(before: Carry, after: Carry) -> Finding | None:
     broken, blank = [], []
-    for col, prev, now in zip(K.APPLICANT_COLUMNS, before.carried_out, after.carried_in, strict=True):
+    for col, prev, now in zip(
+        K.APPLICANT_COLUMNS, before.carried_out, after.carried_in, strict=True
+    ):
         if prev is None or now is None:
             blank.append(col)
         elif prev != now:
             broken.append((col, prev, now))
     cells = [K.application_key("carried_in", c) for c in K.APPLICANT_COLUMNS]
     if broken:
-        detail = "；".join(f"{K.COLUMN_LABELS[c]} 上年报告结转下年度 {p}，本年报告上年结转 {n}" for c, p, n in broken)
+        detail = "；".join(
+            f"{K.COLUMN_LABELS[c]} 上年报告结转下年度 {p}，本年报告上年结转 {n}"
+            for c, p, n in broken
+        )
         return Finding(
             rule="carry_chain",
             severity="error",

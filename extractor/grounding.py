@@ -51,9 +51,7 @@ class Grounder:
             return None
         return self.positions[i], self.positions[i + len(needle) - 1] + 1
 
-    def values(
-        self, values: list[Number | None], start: int, end: int
-    ) -> list[Grounded | None]:
+    def values(self, values: list[Number | None], start: int, end: int) -> list[Grounded | None]:
         """Each value located among the numbers printed in [start, end), in order.
 
         Values must follow one another in the text: a value that is not the next printed
@@ -74,7 +72,12 @@ class Grounder:
             if _same(rest, v):
                 out.append(Grounded(v, pos + used, pos + len(tok)))
                 ti, used = ti + 1, 0
-            elif rest.isdigit() and printed.isdigit() and len(rest) > len(printed) and rest.startswith(printed):
+            elif (
+                rest.isdigit()
+                and printed.isdigit()
+                and len(rest) > len(printed)
+                and rest.startswith(printed)
+            ):
                 out.append(Grounded(v, pos + used, pos + used + len(printed)))
                 used += len(printed)
             else:

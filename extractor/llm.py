@@ -82,7 +82,9 @@ class LLMConfig:
             return None
         model = model or env.get("OPENAI_MODEL") or None
         if not model:
-            raise ConfigError("a model endpoint is configured but no model: pass --model or set OPENAI_MODEL")
+            raise ConfigError(
+                "a model endpoint is configured but no model: pass --model or set OPENAI_MODEL"
+            )
         mode = mode or env.get("EXTRACT_LLM_MODE") or "tools"
         if mode not in MODES:
             raise ConfigError(f"unknown instructor mode {mode!r}; one of {', '.join(MODES)}")

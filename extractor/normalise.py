@@ -32,9 +32,44 @@ _HTML_TOKEN = re.compile(
     re.DOTALL,
 )
 _HTML_BLOCK = frozenset(
-    "p div br tr li ul ol dl dt dd h1 h2 h3 h4 h5 h6 table thead tbody tfoot caption "
-    "section article header footer nav aside main title blockquote pre hr form "
-    "body html head".split()
+    [
+        "p",
+        "div",
+        "br",
+        "tr",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "caption",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "aside",
+        "main",
+        "title",
+        "blockquote",
+        "pre",
+        "hr",
+        "form",
+        "body",
+        "html",
+        "head",
+    ]
 )
 _HTML_CELL = frozenset({"td", "th"})
 

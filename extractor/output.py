@@ -12,8 +12,18 @@ from schemas import ErrorRecord, ReportRecord
 Record = ReportRecord | ErrorRecord
 FORMATS = ("jsonl", "json", "csv")
 CSV_COLUMNS = (
-    "source", "body", "year", "format", "key", "value", "unit", "status", "reason",
-    "start", "end", "snippet",
+    "source",
+    "body",
+    "year",
+    "format",
+    "key",
+    "value",
+    "unit",
+    "status",
+    "reason",
+    "start",
+    "end",
+    "snippet",
 )
 
 
@@ -23,11 +33,25 @@ def to_json(record: Record) -> str:
 
 def _csv_rows(record: Record) -> Iterable[dict[str, object]]:
     if isinstance(record, ErrorRecord):
-        yield {"source": record.source, "status": "error", "reason": f"{record.error.kind}: {record.error.message}"}
+        yield {
+            "source": record.source,
+            "status": "error",
+            "reason": f"{record.error.kind}: {record.error.message}",
+        }
         return
-    base = {"source": record.source, "body": record.body, "year": record.year, "format": record.format}
+    base = {
+        "source": record.source,
+        "body": record.body,
+        "year": record.year,
+        "format": record.format,
+    }
     for key, value in record.cells.items():
-        row: dict[str, object] = {**base, "key": key, "value": value, "unit": record.units.get(key, "")}
+        row: dict[str, object] = {
+            **base,
+            "key": key,
+            "value": value,
+            "unit": record.units.get(key, ""),
+        }
         if key in record.ambiguous:
             amb = record.ambiguous[key]
             row["status"] = "ambiguous"
@@ -58,7 +82,11 @@ class Writer:
         if self.fmt == "jsonl":
             self.out.write(to_json(record) + "\n")
         elif self.fmt == "json":
-            self.out.write(("," if self.count else "") + "\n" + json.dumps(json.loads(to_json(record)), ensure_ascii=False, indent=2))
+            self.out.write(
+                ("," if self.count else "")
+                + "\n"
+                + json.dumps(json.loads(to_json(record)), ensure_ascii=False, indent=2)
+            )
         else:
             self.csv.writerows(_csv_rows(record))
         self.count += 1

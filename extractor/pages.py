@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import json
 import re
 from collections import Counter
@@ -155,7 +156,7 @@ def _marks(original: str, record: ReportRecord, bad_cells: set[str], bad_claims:
         spans.append((claim.start, claim.end, f'<mark data-claim="{i}" class="{cls}">'))
     bounds = sorted({0, len(original), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
     out = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in itertools.pairwise(bounds):
         covering = [tag for s, e, tag in spans if s <= a and b <= e]
         text = escape(original[a:b])
         out.append("".join(covering) + text + "</mark>" * len(covering))
@@ -189,7 +190,13 @@ def _cell(record: ReportRecord, key: str, bad: set[str]) -> str:
     if key not in record.cells:
         return "<td></td>"
     value = record.cells[key]
-    css = "bad" if key in bad else "doubt" if key in record.ambiguous or key in record.unreadable else ""
+    css = (
+        "bad"
+        if key in bad
+        else "doubt"
+        if key in record.ambiguous or key in record.unreadable
+        else ""
+    )
     css = css or ("null" if value is None else "")
     shown = "?" if key in record.ambiguous else "" if value is None else value
     target = f' data-target="cell:{escape(key)}"' if key in record.evidence else ""
@@ -202,18 +209,26 @@ def _tables(record: ReportRecord, bad: set[str]) -> str:
     for row, cols in K.ACTIVE_ROWS[fmt]:
         keys = [f"active.{row}.{c}" for c in cols]
         names = "、".join(K.ACTIVE_NAMES[c] for c in cols)
-        parts.append(f"<tr><th>{K.ACTIVE_NAMES[row]}（{names}）</th>{''.join(_cell(record, k, bad) for k in keys)}</tr>")
+        parts.append(
+            f"<tr><th>{K.ACTIVE_NAMES[row]}（{names}）</th>{''.join(_cell(record, k, bad) for k in keys)}</tr>"
+        )
     parts.append("</table><h2>三、依申请公开</h2><table class='cells'><tr><th></th>")
     parts += [f"<th>{K.COLUMN_LABELS[c]}</th>" for c in K.APPLICANT_COLUMNS]
     parts.append("</tr>")
     split = K.application_key("other.overdue_correction", "total") in record.cells
     for row in K.application_rows(split):
         keys = [K.application_key(row, c) for c in K.APPLICANT_COLUMNS]
-        parts.append(f"<tr><th>{K.ROW_LABELS[row]}</th>{''.join(_cell(record, k, bad) for k in keys)}</tr>")
+        parts.append(
+            f"<tr><th>{K.ROW_LABELS[row]}</th>{''.join(_cell(record, k, bad) for k in keys)}</tr>"
+        )
     parts.append("</table><h2>四、行政复议、行政诉讼</h2><table class='cells'><tr><th></th>")
     parts += [f"<th>{o}</th>" for o in ("维持", "纠正", "其他", "未结", "总计")]
     parts.append("</tr>")
-    for group, name in (("review", "行政复议"), ("litigation.direct", "直接起诉"), ("litigation.after_review", "复议后起诉")):
+    for group, name in (
+        ("review", "行政复议"),
+        ("litigation.direct", "直接起诉"),
+        ("litigation.after_review", "复议后起诉"),
+    ):
         keys = [f"{group}.{o}" for o in K.OUTCOMES]
         parts.append(f"<tr><th>{name}</th>{''.join(_cell(record, k, bad) for k in keys)}</tr>")
     parts.append("</table>")
@@ -225,21 +240,43 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
     failed = [f for f in record.findings if f.status == "failed"]
     bad = {k for f in failed if f.rule != "extraction_disagreement" for k in f.cells}
     bad_claims = {
-        i for i, claim in enumerate(record.claims)
+        i
+        for i, claim in enumerate(record.claims)
         for c in record.contradictions
         if c.verdict == "contradiction" and c.start == claim.start and c.end == claim.end
     }
     groups = [
-        ("表格问题", [f for f in failed if f.rule not in ("narrative_mismatch", "narrative_sum", "extraction_disagreement")], ""),
-        ("正文与表格", [f for f in failed if f.rule in ("narrative_mismatch", "narrative_sum")], "warning"),
-        ("读取存疑（不是报告的错误）", [f for f in failed if f.rule == "extraction_disagreement"], "doubt"),
+        (
+            "表格问题",
+            [
+                f
+                for f in failed
+                if f.rule not in ("narrative_mismatch", "narrative_sum", "extraction_disagreement")
+            ],
+            "",
+        ),
+        (
+            "正文与表格",
+            [f for f in failed if f.rule in ("narrative_mismatch", "narrative_sum")],
+            "warning",
+        ),
+        (
+            "读取存疑（不是报告的错误）",
+            [f for f in failed if f.rule == "extraction_disagreement"],
+            "doubt",
+        ),
         ("无法核对", [f for f in record.findings if f.status == "not_checkable"], "info"),
     ]
     sections = []
     for title, items, css in groups:
         if items:
-            lis = "".join(_finding_item(f, record, css or ("warning" if f.severity == "warning" else "")) for f in items)
-            sections.append(f"<section><h2>{title}（{len(items)}）</h2><ul class='findings'>{lis}</ul></section>")
+            lis = "".join(
+                _finding_item(f, record, css or ("warning" if f.severity == "warning" else ""))
+                for f in items
+            )
+            sections.append(
+                f"<section><h2>{title}（{len(items)}）</h2><ul class='findings'>{lis}</ul></section>"
+            )
     if record.ambiguous or record.unreadable:
         lis = "".join(
             f'<li class="finding doubt" data-target="cell:{escape(k)}"><code>{escape(k)}</code> 可读作 {a.candidates}：{escape(a.reason)}</li>'
@@ -249,9 +286,13 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
             for k, u in list(record.unreadable.items())[:40]
         )
         sections.append(f"<section><h2>未能确定的格</h2><ul class='findings'>{lis}</ul></section>")
-    sections.append("<section hidden><h2>跨年度结转 carry_chain</h2><ul class='findings' id='carry'></ul></section>")
+    sections.append(
+        "<section hidden><h2>跨年度结转 carry_chain</h2><ul class='findings' id='carry'></ul></section>"
+    )
     if not failed:
-        sections.insert(0, "<section><h2>未发现问题</h2>表格勾稽关系成立，正文数字与表格一致。</section>")
+        sections.insert(
+            0, "<section><h2>未发现问题</h2>表格勾稽关系成立，正文数字与表格一致。</section>"
+        )
     title = f"{record.body or '（未识别机关）'} {record.year or ''} 年政府信息公开工作年度报告"
     read = sum(v is not None for v in record.cells.values())
     return f"""<!DOCTYPE html>
@@ -259,9 +300,9 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>
 <body data-report="{page_slug}">
 <header><h1>{escape(title)}</h1>
-<div class="meta">{escape(record.source)} · 格式 {record.format or '未知'} · 读取 {read}/{len(record.cells)} 格 ·
-问题 {len([f for f in failed if f.rule != 'extraction_disagreement'])} 处 · 方式 {record.extraction.backend} · <a href="../index.html">全部报告</a></div></header>
-<main><div>{''.join(sections)}<section>{_tables(record, bad)}</section></div>
+<div class="meta">{escape(record.source)} · 格式 {record.format or "未知"} · 读取 {read}/{len(record.cells)} 格 ·
+问题 {len([f for f in failed if f.rule != "extraction_disagreement"])} 处 · 方式 {record.extraction.backend} · <a href="../index.html">全部报告</a></div></header>
+<main><div>{"".join(sections)}<section>{_tables(record, bad)}</section></div>
 <section><h2>原文（高亮：读取的格、正文数字）</h2><pre id="text">{_marks(original, record, bad, bad_claims)}</pre></section></main>
 <script src="../carry.js"></script><script>{PAGE_SCRIPT}</script></body></html>
 """
@@ -281,7 +322,18 @@ def index_page(rows: list[dict], rules: list[str]) -> str:
 """
 
 
-FINDINGS_COLUMNS = ("source", "body", "year", "rule", "severity", "status", "cells", "left", "right", "message")
+FINDINGS_COLUMNS = (
+    "source",
+    "body",
+    "year",
+    "rule",
+    "severity",
+    "status",
+    "cells",
+    "left",
+    "right",
+    "message",
+)
 
 
 class HtmlWriter:
@@ -301,28 +353,59 @@ class HtmlWriter:
         if isinstance(record, ErrorRecord) or original is None:
             source = record.source
             error = record.error.message if isinstance(record, ErrorRecord) else "原文无法重读"
-            self.rows.append({"source": source, "body": "", "year": None, "format": "", "problems": 0,
-                              "doubts": 0, "rules": {"unreadable": 1}, "page": "", "error": error})
+            self.rows.append(
+                {
+                    "source": source,
+                    "body": "",
+                    "year": None,
+                    "format": "",
+                    "problems": 0,
+                    "doubts": 0,
+                    "rules": {"unreadable": 1},
+                    "page": "",
+                    "error": error,
+                }
+            )
             return
         page = slug(record.source)
-        (self.folder / "reports" / f"{page}.html").write_text(report_page(record, original, page), encoding="utf-8")
+        (self.folder / "reports" / f"{page}.html").write_text(
+            report_page(record, original, page), encoding="utf-8"
+        )
         failed = [f for f in record.findings if f.status == "failed"]
         counts = Counter(f.rule for f in failed)
-        self.rows.append({
-            "source": record.source, "body": record.body or "", "year": record.year, "format": record.format or "",
-            "problems": sum(n for r, n in counts.items() if r != "extraction_disagreement"),
-            "doubts": len(record.ambiguous) + len(record.unreadable) + counts.get("extraction_disagreement", 0),
-            "rules": dict(counts), "page": f"reports/{page}.html",
-        })
+        self.rows.append(
+            {
+                "source": record.source,
+                "body": record.body or "",
+                "year": record.year,
+                "format": record.format or "",
+                "problems": sum(n for r, n in counts.items() if r != "extraction_disagreement"),
+                "doubts": len(record.ambiguous)
+                + len(record.unreadable)
+                + counts.get("extraction_disagreement", 0),
+                "rules": dict(counts),
+                "page": f"reports/{page}.html",
+            }
+        )
         for f in failed:
             self._csv(record.source, record.body, record.year, f)
         self.carries.append(Carry.of(record.source, record.body, record.year, record.cells))
 
     def _csv(self, source: str, body: str | None, year: int | None, f: Finding) -> None:
-        self.csv.writerow({
-            "source": source, "body": body or "", "year": year or "", "rule": f.rule, "severity": f.severity,
-            "status": f.status, "cells": " ".join(f.cells), "left": f.left, "right": f.right, "message": f.message,
-        })
+        self.csv.writerow(
+            {
+                "source": source,
+                "body": body or "",
+                "year": year or "",
+                "rule": f.rule,
+                "severity": f.severity,
+                "status": f.status,
+                "cells": " ".join(f.cells),
+                "left": f.left,
+                "right": f.right,
+                "message": f.message,
+            }
+        )
 
     def close(self) -> None:
         chains = carry_chain(self.carries)
@@ -345,4 +428,3 @@ class HtmlWriter:
         rules = sorted({r for row in self.rows for r in row["rules"]})
         (self.folder / "index.html").write_text(index_page(self.rows, rules), encoding="utf-8")
         self.csv_file.close()
-

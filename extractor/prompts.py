@@ -64,7 +64,9 @@ def parse_prompt(text: str, name: str) -> Prompt:
         raise ConfigError(f"prompt {name}: needs id, version, '## system' and '## user'")
     if meta["id"] != name:
         raise ConfigError(f"prompt {name}: its id says {meta['id']!r}")
-    return Prompt(meta["id"], meta["version"], Template(sections["system"]), Template(sections["user"]))
+    return Prompt(
+        meta["id"], meta["version"], Template(sections["system"]), Template(sections["user"])
+    )
 
 
 @cache

@@ -12,7 +12,9 @@ from schemas import Claim, Finding, ReportRecord, Span
 from schemas import keys as K
 
 
-def prose_regions(record: ReportRecord, sections: dict[str, Section], length: int) -> list[tuple[str, int, int]]:
+def prose_regions(
+    record: ReportRecord, sections: dict[str, Section], length: int
+) -> list[tuple[str, int, int]]:
     """Where the prose is (normalised offsets): the opening, 一, 五, 六, and 四 when it was
     written as text instead of a table."""
     if not sections:
@@ -58,7 +60,12 @@ def merge_claims(ours: list[Claim], theirs: Iterable[Claim]) -> list[Claim]:
     return sorted(merged, key=lambda c: (c.start, c.topic or ""))
 
 
-def audit_prose(record: ReportRecord, doc: Document, sections: dict[str, Section], model_claims: Iterable[Claim] = ()) -> None:
+def audit_prose(
+    record: ReportRecord,
+    doc: Document,
+    sections: dict[str, Section],
+    model_claims: Iterable[Claim] = (),
+) -> None:
     """Fill `claims` and `contradictions`; add narrative_mismatch and narrative_sum findings."""
     regions = prose_regions(record, sections, len(doc.text.text))
     record.claims = merge_claims(rule_claims(doc, regions), model_claims)

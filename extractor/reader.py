@@ -119,8 +119,10 @@ def read_report(doc: Document) -> ReportRecord:
         format=tables.format,  # type: ignore[arg-type]
         extraction=extraction,
         sections={
-            n: SectionSpan(**dict(zip(("start", "end"), doc.text.origin(s.start, s.end), strict=True)),
-                           heading=doc.text.text[s.start : s.body].strip())
+            n: SectionSpan(
+                **dict(zip(("start", "end"), doc.text.origin(s.start, s.end), strict=True)),
+                heading=doc.text.text[s.start : s.body].strip(),
+            )
             for n, s in sections.items()
         },
     )

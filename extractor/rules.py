@@ -9,7 +9,14 @@ from schemas import keys as K
 
 Number = int | float
 ARITHMETIC_RULES = frozenset(
-    {"balance", "outcome_sum", "column_sum", "review_sum", "litigation_direct_sum", "litigation_after_review_sum"}
+    {
+        "balance",
+        "outcome_sum",
+        "column_sum",
+        "review_sum",
+        "litigation_direct_sum",
+        "litigation_after_review_sum",
+    }
 )
 _REVIEW_RULES = {
     "review": "review_sum",
@@ -23,7 +30,7 @@ def _fmt(v: Number) -> str:
 
 
 def _side(keys: Sequence[str], cells: dict[str, Number | None]) -> str:
-    """"a(1) + b(2)", leaving out the zero terms of a long sum so the message stays readable."""
+    """ "a(1) + b(2)", leaving out the zero terms of a long sum so the message stays readable."""
     shown = [k for k in keys if cells[k] != 0] if len(keys) > 3 else list(keys)
     text = " + ".join(f"{K.label(k)}({_fmt(cells[k])})" for k in shown)  # type: ignore[arg-type]
     zeros = len(keys) - len(shown)
@@ -82,12 +89,19 @@ def _arithmetic(record: ReportRecord) -> Iterator[Finding | None]:
     split = app("other.overdue_correction", "total") in record.cells
     for c in K.APPLICANT_COLUMNS:
         yield _equation(
-            record, "balance", [app("new", c), app("carried_in", c)], [app("total", c), app("carried_out", c)]
+            record,
+            "balance",
+            [app("new", c), app("carried_in", c)],
+            [app("total", c), app("carried_out", c)],
         )
     for c in K.APPLICANT_COLUMNS:
-        yield _equation(record, "outcome_sum", [app("total", c)], [app(r, c) for r in K.outcome_rows(split)])
+        yield _equation(
+            record, "outcome_sum", [app("total", c)], [app(r, c) for r in K.outcome_rows(split)]
+        )
     for r in K.application_rows(split):
-        yield _equation(record, "column_sum", [app(r, "total")], [app(r, c) for c in K.APPLICANT_PARTS])
+        yield _equation(
+            record, "column_sum", [app(r, "total")], [app(r, c) for c in K.APPLICANT_PARTS]
+        )
     for group, rule in _REVIEW_RULES.items():
         yield _equation(
             record, rule, [f"{group}.total"], [f"{group}.{o}" for o in K.OUTCOMES if o != "total"]
@@ -120,13 +134,16 @@ def _value_domain(record: ReportRecord) -> Iterator[Finding]:
 def _tables(record: ReportRecord) -> dict[str, list[str]]:
     groups: dict[str, list[str]] = {"二": [], "三": [], "四": []}
     for key in record.cells:
-        table = "二" if key.startswith("active.") else "三" if key.startswith("applications.") else "四"
+        table = (
+            "二" if key.startswith("active.") else "三" if key.startswith("applications.") else "四"
+        )
         groups[table].append(key)
     return groups
 
 
 def _missing(record: ReportRecord) -> Iterator[Finding]:
     """table_missing and row_missing: cells that should be there and were not read."""
+
     def lost(key: str) -> bool:
         return record.cells.get(key) is None and key in record.unreadable
 

@@ -28,7 +28,9 @@ _TITLE_RES = {n: compile_loose(p) for n, p in _TITLES.items()}
 _SEP = r"[ \t]*[、.,:][ \t]*"
 _NUMBERED = re.compile(rf"([{CN_NUMERALS}]){_SEP}(?:\1{_SEP})?$")
 _LINE_START = re.compile(rf"(?:^|\n)[ \t#*]*(?:[{CN_NUMERALS}]{_SEP}){{0,2}}$")
-_SUBHEADING = re.compile(rf"\([ \t]*[{CN_NUMERALS}\d]{{1,2}}[ \t]*\)[ \t]*$|[{CN_NUMERALS}\d]\)[ \t]*$")
+_SUBHEADING = re.compile(
+    rf"\([ \t]*[{CN_NUMERALS}\d]{{1,2}}[ \t]*\)[ \t]*$|[{CN_NUMERALS}\d]\)[ \t]*$"
+)
 _LOOKBACK = 16
 
 
@@ -80,7 +82,7 @@ def find_sections(text: str) -> dict[str, Section]:
     for i, (start, _, score, numeral) in enumerate(candidates):
         total, prev = score, -1
         for j in range(i):
-            pstart, pbody, _, pnum = candidates[j]
+            _pstart, pbody, _, pnum = candidates[j]
             if order[pnum] < order[numeral] and pbody <= start and best[j][0] + score > total:
                 total, prev = best[j][0] + score, j
         best.append((total, prev))

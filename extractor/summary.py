@@ -15,9 +15,20 @@ from typing import TextIO
 from schemas import ErrorRecord, Finding, ReportRecord, Span
 from schemas import keys as K
 
-REPORT_RULES = ("balance", "outcome_sum", "column_sum", "review_sum", "litigation_direct_sum",
-                "litigation_after_review_sum", "value_domain", "format_outdated", "table_missing",
-                "row_missing", "narrative_mismatch", "narrative_sum")
+REPORT_RULES = (
+    "balance",
+    "outcome_sum",
+    "column_sum",
+    "review_sum",
+    "litigation_direct_sum",
+    "litigation_after_review_sum",
+    "value_domain",
+    "format_outdated",
+    "table_missing",
+    "row_missing",
+    "narrative_mismatch",
+    "narrative_sum",
+)
 RULE_NAMES = {
     "balance": "勾稽关系（新收+结转 = 总计+结转下年）",
     "outcome_sum": "办理结果合计",
@@ -46,12 +57,16 @@ def _where(span: Span, original: str | None) -> str:
 
 def _finding_line(f: Finding, original: str | None) -> str:
     where = "；".join(_where(e, original) for e in f.evidence[:3])
-    return f"- **{RULE_NAMES.get(f.rule, f.rule)}** `{f.rule}`：{f.message}" + (f" — 见 {where}" if where else "")
+    return f"- **{RULE_NAMES.get(f.rule, f.rule)}** `{f.rule}`：{f.message}" + (
+        f" — 见 {where}" if where else ""
+    )
 
 
 def report_summary(record: ReportRecord, original: str | None = None) -> str:
     """The Markdown summary of one report; `original` (the decoded input) adds line numbers."""
-    failed = [f for f in record.findings if f.status == "failed" and f.rule != "extraction_disagreement"]
+    failed = [
+        f for f in record.findings if f.status == "failed" and f.rule != "extraction_disagreement"
+    ]
     table = [f for f in failed if f.rule not in ("narrative_mismatch", "narrative_sum")]
     prose = [f for f in failed if f.rule in ("narrative_mismatch", "narrative_sum")]
     unchecked = [f for f in record.findings if f.status == "not_checkable"]
@@ -78,8 +93,12 @@ def report_summary(record: ReportRecord, original: str | None = None) -> str:
     if record.ambiguous or record.unreadable or doubts:
         lines += ["### 读取存疑（是我们的读取问题，不是报告的错误）", ""]
         for key, amb in record.ambiguous.items():
-            where = f" — 见 {_where(record.evidence[key], original)}" if key in record.evidence else ""
-            lines.append(f"- {K.label(key)} `{key}`：可读作 {amb.candidates}（{amb.reason}）{where}")
+            where = (
+                f" — 见 {_where(record.evidence[key], original)}" if key in record.evidence else ""
+            )
+            lines.append(
+                f"- {K.label(key)} `{key}`：可读作 {amb.candidates}（{amb.reason}）{where}"
+            )
         reasons = Counter(u.reason for u in record.unreadable.values())
         for reason, n in reasons.items():
             keys = [k for k, u in record.unreadable.items() if u.reason == reason]
@@ -110,7 +129,9 @@ class SummaryWriter:
             return
         counts = Counter(f.rule for f in record.findings if f.status == "failed")
         problems = sum(n for rule, n in counts.items() if rule != "extraction_disagreement")
-        self.rows.append((problems, record.source, record.body or record.source, record.year, counts))
+        self.rows.append(
+            (problems, record.source, record.body or record.source, record.year, counts)
+        )
         self.sections.write(report_summary(record, original) + "\n")
 
     def close(self) -> None:

@@ -118,8 +118,12 @@ _ACTIVE_LABELS = {
     "procurement": r"政府集中采购",
 }
 _ACTIVE_RES = {row: compile_loose(p) for row, p in _ACTIVE_LABELS.items()}
-_ACTIVE_2019 = compile_loose(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|采购总金额|本年增/减")
-_ACTIVE_2021 = compile_loose(r"本年制发件数|本年废止件数|现行有效件数?|本年处理决定数量|本年收费金额")
+_ACTIVE_2019 = compile_loose(
+    r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|采购总金额|本年增/减"
+)
+_ACTIVE_2021 = compile_loose(
+    r"本年制发件数|本年废止件数|现行有效件数?|本年处理决定数量|本年收费金额"
+)
 
 _REVIEW_HEADER = compile_loose(r"总计|尚未审结|其他结果|结果纠正|结果维持|复议后起诉|直接起诉")
 _REVIEW_CHECK = _all_checks(
@@ -224,7 +228,9 @@ def _cross_resolve(
 
 def _app_specs(rows: Sequence[str]) -> list[RowSpec]:
     return [
-        RowSpec(r, _APP_RES[r], tuple(K.application_key(r, c) for c in K.APPLICANT_COLUMNS), _ROW_SUM)
+        RowSpec(
+            r, _APP_RES[r], tuple(K.application_key(r, c) for c in K.APPLICANT_COLUMNS), _ROW_SUM
+        )
         for r in rows
     ]
 
@@ -236,6 +242,7 @@ def _applications_cross(rows: Sequence[str]) -> Check:
 
     def check(v: tuple[Number | None, ...]) -> bool:
         for c in range(7):
+
             def at(row: str, col: int = c) -> Number | None:
                 return v[index[row] + col] if row in index else None
 
@@ -265,7 +272,10 @@ def read_applications(text: str, start: int, end: int) -> TableRead:
     specs = _app_specs(rows)
     if subrow:
         # The heading （六）其他处理 carries no values in the 2021 layout; skip past it.
-        specs.insert(rows.index("other.overdue_correction"), RowSpec("other.heading", _APP_RES["other.total"], ()))
+        specs.insert(
+            rows.index("other.overdue_correction"),
+            RowSpec("other.heading", _APP_RES["other.total"], ()),
+        )
     scanned = _read_rows(text, start, end, specs, table)
     table.missing_rows = [r for r in table.missing_rows if r != "other.heading"]
     scanned = [(spec, s) for spec, s in scanned if spec.keys]
@@ -302,7 +312,9 @@ def read_active(text: str, start: int, end: int, layout: str) -> TableRead:
     if table.found:
         _resolve(scanned, table)
         for row in table.missing_rows:
-            for key in (f"active.{row}.{c}" for r, cols in K.ACTIVE_ROWS[layout] if r == row for c in cols):
+            for key in (
+                f"active.{row}.{c}" for r, cols in K.ACTIVE_ROWS[layout] if r == row for c in cols
+            ):
                 table.unreadable.setdefault(key, "未找到该行")
     return table
 
@@ -315,7 +327,9 @@ def read_review(text: str, start: int, end: int) -> TableRead:
         return table
     first_value = re.compile(r"\d").search(text, headers[0].end(), end)
     limit = first_value.start() if first_value else end
-    header_end = max(m.end() for m in headers if m.end() <= limit) if first_value else headers[-1].end()
+    header_end = (
+        max(m.end() for m in headers if m.end() <= limit) if first_value else headers[-1].end()
+    )
     table.labels["review"] = (headers[0].start(), header_end)
     spec = RowSpec("review", re.compile(""), K.REVIEW_KEYS, _REVIEW_CHECK)
     s = scan(text, header_end, end)

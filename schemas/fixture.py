@@ -34,7 +34,9 @@ class ExpectedClaim(BaseModel):
     stated: Number
 
 
-CaseKind = Literal["clean", "prose_changed", "table_changed", "both_changed", "layout_noise", "hard_negative"]
+CaseKind = Literal[
+    "clean", "prose_changed", "table_changed", "both_changed", "layout_noise", "hard_negative"
+]
 
 
 class Case(BaseModel):

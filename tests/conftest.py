@@ -78,7 +78,9 @@ def recorded_llm(request):
     if RECORD_MODE == "none":
         if not path.exists():
             pytest.fail(f"no cassette {path.relative_to(ROOT)}: record it (see tests/conftest.py)")
-        config = LLMConfig(model=recorded_model(path), base_url="http://127.0.0.1:8765/v1", api_key="replay")
+        config = LLMConfig(
+            model=recorded_model(path), base_url="http://127.0.0.1:8765/v1", api_key="replay"
+        )
     else:
         config = LLMConfig.from_env()
         if config is None:

@@ -40,7 +40,11 @@ def completion(
                     "role": "assistant",
                     "content": None,
                     "tool_calls": [
-                        {"id": "call_0", "type": "function", "function": {"name": tool, "arguments": args}}
+                        {
+                            "id": "call_0",
+                            "type": "function",
+                            "function": {"name": tool, "arguments": args},
+                        }
                     ],
                 },
             }
@@ -55,7 +59,9 @@ def completion(
 
 
 def status(code: int, headers: dict[str, str] | None = None) -> httpx.Response:
-    return httpx.Response(code, headers=headers or {}, json={"error": {"message": f"status {code}"}})
+    return httpx.Response(
+        code, headers=headers or {}, json={"error": {"message": f"status {code}"}}
+    )
 
 
 class FakeModel:
@@ -78,7 +84,9 @@ class FakeModel:
         return answer
 
     def llm(self, **overrides: Any) -> LLM:
-        config = LLMConfig(model="fake", base_url="http://fake.invalid/v1", api_key=SECRET, **overrides)
+        config = LLMConfig(
+            model="fake", base_url="http://fake.invalid/v1", api_key=SECRET, **overrides
+        )
         client = openai.OpenAI(
             base_url=config.base_url,
             api_key=config.api_key,

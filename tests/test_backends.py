@@ -96,7 +96,9 @@ def test_a_model_value_outside_the_candidates_leaves_the_cell_ambiguous():
     # 11 is a candidate for 自然人, so that cell is settled, and 0 for 商业企业 as well:
     assert record.cells[APP("granted", "natural")] == 11
     assert record.cells[APP("granted", "commercial")] == 0
-    fake = Responder(responder({"予以公开": granted([110, 0, 0, 0, 0, 0, 11], quote="(一)予以公开 | 110000011")}))
+    fake = Responder(
+        responder({"予以公开": granted([110, 0, 0, 0, 0, 0, 11], quote="(一)予以公开 | 110000011")})
+    )
     record, _ = run(AMBIGUOUS, fake)
     assert record.cells[APP("granted", "natural")] is None
     assert APP("granted", "natural") in record.ambiguous
@@ -133,7 +135,11 @@ def test_the_model_fills_an_unreadable_row_and_a_grounded_disagreement_keeps_the
         responder(
             {
                 "予以公开": granted([5, 20, 0, 0, 0, 0, 52], quote="(一)予以公开 | 520000052"),
-                "总计": {"row": "total", "quote": "(七)总计 | 52 | 0 | 0 | 0 | 0 | 0 | 52", "values": [52, 0, 0, 0, 0, 0, 52]},
+                "总计": {
+                    "row": "total",
+                    "quote": "(七)总计 | 52 | 0 | 0 | 0 | 0 | 0 | 52",
+                    "values": [52, 0, 0, 0, 0, 0, 52],
+                },
             }
         )
     )
@@ -144,8 +150,13 @@ def test_the_model_fills_an_unreadable_row_and_a_grounded_disagreement_keeps_the
     notes = {f.cells[0]: f for f in record.findings if f.rule == "extraction_disagreement"}
     assert set(notes) == {APP("granted", "natural"), APP("granted", "commercial")}
     assert "保留程序读数" in notes[APP("granted", "natural")].message
-    assert (notes[APP("granted", "natural")].left, notes[APP("granted", "natural")].right) == (52, 5)
-    assert not [f for f in record.findings if f.status == "failed" and f.rule != "extraction_disagreement"]
+    assert (notes[APP("granted", "natural")].left, notes[APP("granted", "natural")].right) == (
+        52,
+        5,
+    )
+    assert not [
+        f for f in record.findings if f.status == "failed" and f.rule != "extraction_disagreement"
+    ]
 
 
 def test_a_failed_call_falls_back_to_the_reader_and_says_why():
@@ -191,14 +202,25 @@ def test_llm_backend_reads_every_table_and_the_title():
     text = render_report(CELLS, body="示例县人民政府", year=2024)
     rows = {
         "规章": {"row": "rules", "quote": "规章 | 0 | 0 | 0", "values": [0, 0, 0]},
-        "本年新收": {"row": "new", "quote": "一、本年新收政府信息公开申请数量 | 1 | 10 | 0 | 0 | 0 | 0 | 11", "values": [1, 10, 0, 0, 0, 0, 11]},
+        "本年新收": {
+            "row": "new",
+            "quote": "一、本年新收政府信息公开申请数量 | 1 | 10 | 0 | 0 | 0 | 0 | 11",
+            "values": [1, 10, 0, 0, 0, 0, 11],
+        },
     }
 
     def answer(request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
         tool = body["tools"][0]["function"]["name"]
         if tool == "ReportMeta":
-            return completion(tool, {"body": "示例县人民政府", "year": 2024, "quote": "示例县人民政府2024年政府信息公开工作年度报告"})
+            return completion(
+                tool,
+                {
+                    "body": "示例县人民政府",
+                    "year": 2024,
+                    "quote": "示例县人民政府2024年政府信息公开工作年度报告",
+                },
+            )
         return responder(rows)(request)
 
     record, _ = run(text, Responder(answer), backend="llm")

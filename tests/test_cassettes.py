@@ -6,6 +6,7 @@ import json
 import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import openai
 import pytest
@@ -20,9 +21,9 @@ ANSWER = completion("ReportMeta", {"body": "抚远市", "year": 2024, "quote": "
 
 
 class _Endpoint(BaseHTTPRequestHandler):
-    seen: list[str] = []
+    seen: ClassVar[list[str]] = []
 
-    def do_POST(self):  # noqa: N802 (http.server's naming)
+    def do_POST(self):
         self.rfile.read(int(self.headers["content-length"]))
         _Endpoint.seen.append(self.headers.get("authorization", ""))
         self.send_response(200)
@@ -50,7 +51,9 @@ def test_recording_with_a_key_leaves_no_key_in_the_cassette(tmp_path, endpoint):
     config = LLMConfig(model="local", base_url=endpoint, api_key=SECRET, attempts=1)
     client = openai.OpenAI(base_url=endpoint, api_key=SECRET, max_retries=0)
     with recorder("all").use_cassette(str(path)):
-        meta = LLM(config, client=client).ask(ReportMeta, [{"role": "user", "content": "x"}], Usage())
+        meta = LLM(config, client=client).ask(
+            ReportMeta, [{"role": "user", "content": "x"}], Usage()
+        )
     assert meta.body == "抚远市"
     assert _Endpoint.seen[-1] == f"Bearer {SECRET}"  # the key was really sent
     text = path.read_text(encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 from eval.synth import random_cells, render_report
@@ -27,11 +28,14 @@ def test_a_table_is_cut_between_rows_and_the_header_stays_with_the_first_chunk()
         assert len(chunks) >= 3
         assert chunks[0].start == start and "申请人情况" in text[chunks[0].start : chunks[0].end]
         assert [c.id for c in chunks] == [f"三/{i}" for i in range(1, len(chunks) + 1)]
-        assert all(a.end <= b.start for a, b in zip(chunks, chunks[1:], strict=False))
+        assert all(a.end <= b.start for a, b in itertools.pairwise(chunks))
         # Each chunk after the first starts on a row label; every row is in exactly one chunk.
         labels = read_applications(text, start, end).labels
         for c in chunks[1:]:
-            assert any(c.start <= s < c.start + 4 or text[c.start:s].strip() == "" for s, _ in labels.values())
+            assert any(
+                c.start <= s < c.start + 4 or text[c.start : s].strip() == ""
+                for s, _ in labels.values()
+            )
         for s, e in labels.values():
             assert sum(c.start <= s and e <= c.end for c in chunks) == 1
         assert all("continuing table 三" in c.context for c in chunks[1:])

@@ -59,7 +59,10 @@ def test_json_and_csv_formats(tmp_path, capsys):
     assert len(rows) == len(record["cells"])
     amount = next(r for r in rows if r["key"] == "active.procurement.amount")
     assert (amount["value"], amount["unit"], amount["status"], amount["snippet"]) == (
-        "13619", "万元", "read", "13619万元",
+        "13619",
+        "万元",
+        "read",
+        "13619万元",
     )
 
 
@@ -67,7 +70,9 @@ def test_bad_inputs_get_error_records_and_the_batch_goes_on(tmp_path, capsys):
     shutil.copy(EXAMPLES / "001_f216bc686eab11d1.txt", tmp_path / "a_good.txt")
     (tmp_path / "b_empty.txt").write_bytes(b"")
     (tmp_path / "c_binary.html").write_bytes(bytes(range(256)) * 10)
-    (tmp_path / "d_prose.md").write_text("# 春游\n今天天气很好，我们去公园散步。\n", encoding="utf-8")
+    (tmp_path / "d_prose.md").write_text(
+        "# 春游\n今天天气很好，我们去公园散步。\n", encoding="utf-8"
+    )
     good_gbk = (EXAMPLES / "004_60513614211ed1ea.txt").read_text(encoding="utf-8")
     (tmp_path / "e_gbk.txt").write_bytes(good_gbk.encode("gb18030"))
     code, out, err = run([str(tmp_path), str(tmp_path / "missing.txt")], capsys)
@@ -82,7 +87,12 @@ def test_bad_inputs_get_error_records_and_the_batch_goes_on(tmp_path, capsys):
         "e_gbk.txt": None,
         "missing.txt": "missing",
     }
-    assert len([line for line in err.splitlines() if line.startswith("extract: ") and ": " in line[9:]]) >= 4
+    assert (
+        len(
+            [line for line in err.splitlines() if line.startswith("extract: ") and ": " in line[9:]]
+        )
+        >= 4
+    )
     assert "2 report(s) read, 4 unreadable" in err
 
 
@@ -98,7 +108,9 @@ def test_the_installed_console_script_runs():
         pytest.skip("console script not installed in this environment")
     result = subprocess.run(
         [str(exe), str(EXAMPLES / "000_36d00f834dab91d3.txt"), "-q"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0
     assert json.loads(result.stdout)["body"] == "抚远市"

@@ -33,9 +33,20 @@ def test_the_set_is_deterministic_large_enough_and_mostly_clean(cases):
     assert len(cases) >= 300
     assert sum(c.clean for c in cases) >= 0.4 * len(cases)
     kinds = Counter(c.kind for c in cases)
-    assert set(kinds) == {"clean", "prose_changed", "table_changed", "both_changed", "layout_noise", "hard_negative"}
+    assert set(kinds) == {
+        "clean",
+        "prose_changed",
+        "table_changed",
+        "both_changed",
+        "layout_noise",
+        "hard_negative",
+    }
     assert all(c.contradictions for c in cases if c.kind == "prose_changed")
-    assert not any(c.contradictions for c in cases if c.kind in ("both_changed", "layout_noise", "hard_negative"))
+    assert not any(
+        c.contradictions
+        for c in cases
+        if c.kind in ("both_changed", "layout_noise", "hard_negative")
+    )
     assert len({c.id for c in cases}) == len(cases)
 
 

@@ -30,7 +30,7 @@ def test_a_snippet_that_is_not_there_is_not_found():
 
 def test_values_are_located_in_order_and_glued_runs_consumed():
     g, text = grounder()
-    start, end = g.find("2.其他法律行政法规禁止公开 | 520000052")
+    _start, end = g.find("2.其他法律行政法规禁止公开 | 520000052")
     label_end = text.index("520000052")
     hits = g.values([52, 0, 0, 0, 0, 0, 52], label_end, end)
     assert [text[h.start : h.end] for h in hits] == ["52", "0", "0", "0", "0", "0", "52"]
@@ -39,7 +39,7 @@ def test_values_are_located_in_order_and_glued_runs_consumed():
 
 def test_a_shifted_or_invented_value_is_not_grounded():
     g, text = grounder()
-    start, end = g.find("(一)予以公开 | 13 | 0")
+    _start, end = g.find("(一)予以公开 | 13 | 0")
     label_end = text.index("13")
     assert [h and h.value for h in g.values([13, 0], label_end, end)] == [13, 0]
     assert [h and h.value for h in g.values([0, 13], label_end, end)] == [None, None]

@@ -81,17 +81,21 @@ def test_html_cells_become_tabs_and_entities_are_decoded():
     assert "A&B" in text.text
     assert "var x" not in text.text and "color" not in text.text
     i = text.text.index("1\t2")
-    s, e, snippet = text.snippet(i, i + 1)
+    s, _e, snippet = text.snippet(i, i + 1)
     assert snippet == "1" and html[s - 4 : s] == "<td>"
 
 
 def test_markdown_artefacts_are_removed():
-    text = normalise("## **三、收到和处理政府信息公开申请情况**\n| 规章 | 0 | 1 |\n|---|---|---|\n| 行政强制 | 3 | 4 |")
+    text = normalise(
+        "## **三、收到和处理政府信息公开申请情况**\n| 规章 | 0 | 1 |\n|---|---|---|\n| 行政强制 | 3 | 4 |"
+    )
     assert text.text == "三、收到和处理政府信息公开申请情况\n规章\t0\t1\n行政强制\t3\t4"
 
 
 def test_website_junk_lines_are_dropped_but_prose_is_kept():
-    text = normalise("网站导航\n扫一扫在手机打开当前页\n总访问量达545256次。\nhi!我是智能问答机器人小鹤\n")
+    text = normalise(
+        "网站导航\n扫一扫在手机打开当前页\n总访问量达545256次。\nhi!我是智能问答机器人小鹤\n"
+    )
     assert text.text == "总访问量达545256次。\n"
 
 

@@ -40,7 +40,13 @@ def test_429_waits_as_long_as_retry_after_says():
 
 @pytest.mark.parametrize(
     "failure",
-    [status(500), status(503), httpx.ReadTimeout("slow"), httpx.ConnectError("refused"), httpx.RemoteProtocolError("reset")],
+    [
+        status(500),
+        status(503),
+        httpx.ReadTimeout("slow"),
+        httpx.ConnectError("refused"),
+        httpx.RemoteProtocolError("reset"),
+    ],
     ids=["500", "503", "timeout", "connection-error", "connection-reset"],
 )
 def test_transient_failures_are_retried_with_backoff(failure):
@@ -89,13 +95,19 @@ def test_reasks_are_bounded_and_every_attempt_is_counted():
 
 
 def test_malformed_json_is_reasked():
-    fake = FakeModel(completion("TableReading", '{"rows": [{"row": "licen'), completion("TableReading", GOOD))
+    fake = FakeModel(
+        completion("TableReading", '{"rows": [{"row": "licen'), completion("TableReading", GOOD)
+    )
     assert ask(fake).rows[0].values == [330]
     assert len(fake.requests) == 2
 
 
 def test_a_truncated_answer_is_an_error_of_its_own():
-    fake = FakeModel(completion("TableReading", '{"rows": [', finish="length", prompt_tokens=900, completion_tokens=2048))
+    fake = FakeModel(
+        completion(
+            "TableReading", '{"rows": [', finish="length", prompt_tokens=900, completion_tokens=2048
+        )
+    )
     usage = Usage()
     with pytest.raises(LLMError) as e:
         ask(fake, usage)
@@ -104,7 +116,9 @@ def test_a_truncated_answer_is_an_error_of_its_own():
 
 
 def test_padding_blanks_beyond_a_rows_width_are_not_values():
-    padded = {"rows": [{"row": "licensing", "quote": "行政许可 | 330", "values": [330, None, None]}]}
+    padded = {
+        "rows": [{"row": "licensing", "quote": "行政许可 | 330", "values": [330, None, None]}]
+    }
     assert ask(FakeModel(completion("TableReading", padded))).rows[0].values == [330]
 
 
@@ -118,11 +132,18 @@ def test_the_key_goes_in_the_header_only():
 
 def test_configuration_from_the_environment():
     assert LLMConfig.from_env(env={}) is None
-    config = LLMConfig.from_env(env={"OPENAI_BASE_URL": "http://127.0.0.1:8765/v1", "OPENAI_MODEL": "local"})
-    assert (config.base_url, config.model, config.mode, config.api_key) == (
-        "http://127.0.0.1:8765/v1", "local", "tools", "unused",
+    config = LLMConfig.from_env(
+        env={"OPENAI_BASE_URL": "http://127.0.0.1:8765/v1", "OPENAI_MODEL": "local"}
     )
-    hosted = LLMConfig.from_env(model="deepseek-chat", mode="json_schema", env={"OPENAI_API_KEY": "k"})
+    assert (config.base_url, config.model, config.mode, config.api_key) == (
+        "http://127.0.0.1:8765/v1",
+        "local",
+        "tools",
+        "unused",
+    )
+    hosted = LLMConfig.from_env(
+        model="deepseek-chat", mode="json_schema", env={"OPENAI_API_KEY": "k"}
+    )
     assert (hosted.base_url, hosted.model, hosted.mode) == (None, "deepseek-chat", "json_schema")
     with pytest.raises(ConfigError, match="no model"):
         LLMConfig.from_env(env={"OPENAI_API_KEY": "k"})

@@ -14,8 +14,8 @@ import pytest
 from eval.synth import render_report
 from extractor.cli import main
 from extractor.corpus import Carry, body_key, carry_chain
-from extractor.pages import index_page
 from extractor.extract import extract_path
+from extractor.pages import index_page
 from tests.test_summary import problem_report
 from tests.test_tables import GRANTED_52, zero_cells
 
@@ -44,11 +44,21 @@ class Marks(HTMLParser):
 
 def carry_pair(folder: Path) -> None:
     """Two years of one body whose carry chain breaks: 2 carried out, 0 carried in."""
-    before = zero_cells(**{"applications__new__natural": 2, "applications__new__total": 2,
-                           "applications__carried_out__natural": 2, "applications__carried_out__total": 2})
+    before = zero_cells(
+        **{
+            "applications__new__natural": 2,
+            "applications__new__total": 2,
+            "applications__carried_out__natural": 2,
+            "applications__carried_out__total": 2,
+        }
+    )
     after = dict(GRANTED_52)
-    (folder / "fy2023.txt").write_text(render_report(before, body="测试县人民政府", year=2023), encoding="utf-8")
-    (folder / "fy2024.txt").write_text(render_report(after, body="测试县", year=2024), encoding="utf-8")
+    (folder / "fy2023.txt").write_text(
+        render_report(before, body="测试县人民政府", year=2023), encoding="utf-8"
+    )
+    (folder / "fy2024.txt").write_text(
+        render_report(after, body="测试县", year=2024), encoding="utf-8"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +67,9 @@ def site(tmp_path_factory):
     for p in (ROOT / "examples").glob("*.txt"):
         shutil.copy(p, inputs / p.name)
     # Long prose first, so that the tables start well below the first screen.
-    padded = problem_report().replace("一、总体情况\n", "一、总体情况\n" + "本年度政务公开工作稳步推进。\n" * 120, 1)
+    padded = problem_report().replace(
+        "一、总体情况\n", "一、总体情况\n" + "本年度政务公开工作稳步推进。\n" * 120, 1
+    )
     (inputs / "problem.txt").write_text(padded, encoding="utf-8")
     carry_pair(inputs)
     out = tmp_path_factory.mktemp("site")
@@ -88,7 +100,9 @@ def test_every_read_cell_and_claim_is_highlighted_and_every_finding_listed(site)
 def test_index_csv_and_carry_chain(site):
     _, out = site
     index = (out / "index.html").read_text(encoding="utf-8")
-    data = json.loads(index[index.index("var DATA = ") + len("var DATA = ") : index.index(";</script>")])
+    data = json.loads(
+        index[index.index("var DATA = ") + len("var DATA = ") : index.index(";</script>")]
+    )
     assert len(data["rows"]) == 8
     pair = {r["source"].rsplit("/", 1)[-1]: r for r in data["rows"]}
     assert pair["fy2023.txt"]["rules"]["carry_chain"] == 1
@@ -131,9 +145,17 @@ def browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1400,900"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,900",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     yield driver
@@ -158,12 +180,14 @@ def test_clicking_a_finding_brings_its_evidence_into_view(site, browser, tmp_pat
     assert not browser.execute_script(IN_VIEW, flagged, text)
     finding = browser.find_element(By.CSS_SELECTOR, 'li[data-rule="balance"]')
     target = finding.get_attribute("data-target")
-    assert target == f'cell:{APP("new", "natural")}'  # the first of its cells: 本年新收/自然人
+    assert target == f"cell:{APP('new', 'natural')}"  # the first of its cells: 本年新收/自然人
     evidence = browser.find_element(By.CSS_SELECTOR, f'mark[data-cell="{target[5:]}"]')
     assert not browser.execute_script(IN_VIEW, evidence, text)
     finding.click()
     assert browser.execute_script(IN_VIEW, evidence, text)
-    assert browser.execute_script("return arguments[0].getBoundingClientRect().bottom <= window.innerHeight", evidence)
+    assert browser.execute_script(
+        "return arguments[0].getBoundingClientRect().bottom <= window.innerHeight", evidence
+    )
     assert "flash" in evidence.get_attribute("class") and "bad" in evidence.get_attribute("class")
     browser.find_element(By.CSS_SELECTOR, f'td[data-key="{APP("total", "natural")}"]').click()
     assert browser.execute_script(IN_VIEW, flagged, text)
@@ -190,8 +214,16 @@ def test_the_index_pages_sorts_and_filters_ten_thousand_reports(tmp_path, browse
     from selenium.webdriver.common.by import By
 
     rows = [
-        {"source": f"r/{i:05d}.txt", "body": f"机关{i % 997}", "year": 2020 + i % 5, "format": "2021",
-         "problems": i % 7, "doubts": 0, "rules": {"balance": 1} if i % 7 else {}, "page": ""}
+        {
+            "source": f"r/{i:05d}.txt",
+            "body": f"机关{i % 997}",
+            "year": 2020 + i % 5,
+            "format": "2021",
+            "problems": i % 7,
+            "doubts": 0,
+            "rules": {"balance": 1} if i % 7 else {},
+            "page": "",
+        }
         for i in range(10_000)
     ]
     (tmp_path / "index.html").write_text(index_page(rows, ["balance"]), encoding="utf-8")
@@ -206,5 +238,7 @@ def test_the_index_pages_sorts_and_filters_ten_thousand_reports(tmp_path, browse
     browser.find_element(By.ID, "q").send_keys("机关996")
     assert browser.find_element(By.ID, "count").text.startswith("10 份报告")
     browser.find_element(By.CSS_SELECTOR, 'th[data-key="year"]').click()
-    years = [int(td.text) for td in browser.find_elements(By.CSS_SELECTOR, "#rows tr td:nth-child(2)")]
+    years = [
+        int(td.text) for td in browser.find_elements(By.CSS_SELECTOR, "#rows tr td:nth-child(2)")
+    ]
     assert years == sorted(years)

@@ -33,10 +33,14 @@ def test_a_malformed_prompt_file_is_refused():
         parse_prompt("---\nid: q\nversion: 1\n---\n## system\nx\n## user\ny", "p")
 
 
-@pytest.mark.parametrize(("numeral", "fmt"), [("二", "2021"), ("二", "2019"), ("三", "2021"), ("四", "2021")])
+@pytest.mark.parametrize(
+    ("numeral", "fmt"), [("二", "2021"), ("二", "2019"), ("三", "2021"), ("四", "2021")]
+)
 def test_the_table_prompt_renders_for_every_table(numeral, fmt):
     spec = table_spec(numeral, fmt, True)
-    messages = load_prompt("table_cells").render(**spec.prompt_values(), context="", text="规章 | 0 | 0 | 0")
+    messages = load_prompt("table_cells").render(
+        **spec.prompt_values(), context="", text="规章 | 0 | 0 | 0"
+    )
     system, user = messages[0]["content"], messages[1]["content"]
     assert "${" not in system + user
     assert all(f"- {row}:" in system for row, _, _ in spec.rows)

@@ -15,10 +15,18 @@ APP = K.application_key
 
 
 def record(cells: dict, fmt: str = "2021", year: int = 2024, **extra) -> ReportRecord:
-    evidence = {k: Span(start=i, end=i + 1, snippet=str(v)) for i, (k, v) in enumerate(cells.items())}
+    evidence = {
+        k: Span(start=i, end=i + 1, snippet=str(v)) for i, (k, v) in enumerate(cells.items())
+    }
     return ReportRecord(
-        source="t", body="示例县", year=year, format=fmt, cells=cells, evidence=evidence,
-        extraction=Extraction(backend="rules"), **extra,
+        source="t",
+        body="示例县",
+        year=year,
+        format=fmt,
+        cells=cells,
+        evidence=evidence,
+        extraction=Extraction(backend="rules"),
+        **extra,
     )
 
 
@@ -91,16 +99,24 @@ def test_review_and_litigation_sums(cells, group, rule):
     cells[f"{group}.pending"] += 1
     findings = failed(validate(record(cells)))
     assert [f.rule for f in findings] == [rule]
-    assert findings[0].cells == [f"{group}.total"] + [f"{group}.{o}" for o in ("upheld", "corrected", "other", "pending")]
+    assert findings[0].cells == [f"{group}.total"] + [
+        f"{group}.{o}" for o in ("upheld", "corrected", "other", "pending")
+    ]
 
 
 def test_value_domain(cells):
     cells["review.other"] = -1
-    cells["review.total"] = cells["review.upheld"] + cells["review.corrected"] + cells["review.pending"] - 1
+    cells["review.total"] = (
+        cells["review.upheld"] + cells["review.corrected"] + cells["review.pending"] - 1
+    )
     cells["active.fees.amount"] = -3.5
     cells["active.penalty.decisions"] = 2.5
     findings = failed(validate(record(cells)), "value_domain")
-    assert sorted(f.cells[0] for f in findings) == ["active.fees.amount", "active.penalty.decisions", "review.other"]
+    assert sorted(f.cells[0] for f in findings) == [
+        "active.fees.amount",
+        "active.penalty.decisions",
+        "review.other",
+    ]
 
 
 def test_a_negative_change_is_in_its_domain():
@@ -116,7 +132,9 @@ def test_format_outdated():
     assert [f.rule for f in findings] == ["format_outdated", "format_outdated"]
     assert all(f.severity == "warning" for f in findings)
     single_other = random_cells(random.Random(5), "2021", False)
-    assert [f.cells[0] for f in validate(record(single_other, "2021", 2024))] == [APP("other.total", "natural")]
+    assert [f.cells[0] for f in validate(record(single_other, "2021", 2024))] == [
+        APP("other.total", "natural")
+    ]
 
 
 def test_table_missing_and_row_missing(cells):

@@ -10,7 +10,9 @@ from schemas.__main__ import EXPORTS, HERE, render
 
 @pytest.mark.parametrize("name", sorted(EXPORTS))
 def test_exported_json_schema_is_current(name):
-    assert (HERE / name).read_text(encoding="utf-8") == render(EXPORTS[name]), "run python -m schemas"
+    assert (HERE / name).read_text(encoding="utf-8") == render(EXPORTS[name]), (
+        "run python -m schemas"
+    )
 
 
 def test_canonical_key_counts():

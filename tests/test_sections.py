@@ -61,8 +61,12 @@ def test_titles_mentioned_in_prose_and_sub_headings_are_not_headings():
         "本年度报告包括总体情况，主动公开政府信息情况，收到和处理政府信息公开申请情况，"
         "行政复议和行政诉讼情况，存在的主要问题及改进情况，其他需要报告的事项等六个方面。\n"
     )
-    text = intro + "一、总体情况\n（一）主动公开政府信息情况\n" + BODY + "\n" + "\n".join(
-        f"{h}\n{BODY}" for h in HEADINGS[1:]
+    text = (
+        intro
+        + "一、总体情况\n（一）主动公开政府信息情况\n"
+        + BODY
+        + "\n"
+        + "\n".join(f"{h}\n{BODY}" for h in HEADINGS[1:])
     )
     normal = normalise(text).text
     sections = find_sections(normal)

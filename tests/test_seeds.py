@@ -32,7 +32,11 @@ def test_metadata(case):
 
 def test_every_gold_cell_is_reproduced(case):
     gold, record = case
-    wrong = {k: (v, record.cells.get(k, "absent")) for k, v in gold.cells.items() if record.cells.get(k, "absent") != v}
+    wrong = {
+        k: (v, record.cells.get(k, "absent"))
+        for k, v in gold.cells.items()
+        if record.cells.get(k, "absent") != v
+    }
     assert wrong == {}
     assert set(record.cells) == set(gold.cells)
     assert record.units == gold.units

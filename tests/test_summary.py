@@ -21,8 +21,14 @@ def problem_report() -> str:
     prose = "2024年，共收到政府信息公开申请52件，其中予以公开50件。政府网站发布信息300条。"
     return (
         render_report(GRANTED_52, prose=prose)
-        .replace(tabs_row("（七）总计", [52, 0, 0, 0, 0, 0, 52]), tabs_row("（七）总计", [51, 0, 0, 0, 0, 0, 51]))
-        .replace(tabs_row("二、上年结转政府信息公开申请数量", [0] * 7), "二、上年结转政府信息公开申请数量\t0\t\t0\t0\t0\t0\t0")
+        .replace(
+            tabs_row("（七）总计", [52, 0, 0, 0, 0, 0, 52]),
+            tabs_row("（七）总计", [51, 0, 0, 0, 0, 0, 51]),
+        )
+        .replace(
+            tabs_row("二、上年结转政府信息公开申请数量", [0] * 7),
+            "二、上年结转政府信息公开申请数量\t0\t\t0\t0\t0\t0\t0",
+        )
         .replace("行政规范性文件\t0\t0\t0", "行政规范性文件\t1234")
     )
 
@@ -53,7 +59,11 @@ def test_the_corpus_overview_ranks_reports_by_problems():
     clean = read_text(render_report(GRANTED_52))
     writer.add(clean)
     writer.add(read_text(problem_report()))
-    writer.add(ErrorRecord(source="broken.txt", error=InputError(kind="binary", message="binary data, not text")))
+    writer.add(
+        ErrorRecord(
+            source="broken.txt", error=InputError(kind="binary", message="binary data, not text")
+        )
+    )
     writer.close()
     text = out.getvalue()
     assert "共 2 份报告，1 份有问题；1 个文件无法读取。" in text

@@ -46,7 +46,9 @@ def test_every_layout_reads_back_exactly(layout, seed):
     split = fmt == "2021" and seed % 4 != 1
     cells = random_cells(rng, fmt, split)
     units = {"active.procurement.amount": "万元"} if fmt == "2019" else {}
-    text = render_report(cells, fmt=fmt, layout=layout, units=units, year=2020 if fmt == "2019" else 2024)
+    text = render_report(
+        cells, fmt=fmt, layout=layout, units=units, year=2020 if fmt == "2019" else 2024
+    )
     record = read_text(text, ".html" if layout == "html" else ".txt")
     assert record.format == fmt
     assert record.cells == cells
@@ -113,7 +115,10 @@ def test_dashes_and_slashes_are_explicit_blank_cells():
 def test_labels_split_across_lines_as_pdf_text_has_them():
     text = (
         render_report(GRANTED_52, layout="lines")
-        .replace("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（二）部分公开（区分处理的，只计这\n一情形，不计其他情形）")
+        .replace(
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            "（二）部分公开（区分处理的，只计这\n一情形，不计其他情形）",
+        )
         .replace("行政许可", "行政\n许可")
         .replace("7.属于行政执法案卷", "7.属于行政执\n法案卷")
         .replace("结果维持", "结果\n维持")
@@ -124,9 +129,13 @@ def test_labels_split_across_lines_as_pdf_text_has_them():
 
 
 def test_labels_glued_to_their_values():
-    text = render_report(GRANTED_52).replace("行政许可\t0", "行政许可0").replace(
-        tabs_row("一、本年新收政府信息公开申请数量", [52, 0, 0, 0, 0, 0, 52]),
-        "一、本年新收政府信息公开申请数量52 0 0 0 0 0 52",
+    text = (
+        render_report(GRANTED_52)
+        .replace("行政许可\t0", "行政许可0")
+        .replace(
+            tabs_row("一、本年新收政府信息公开申请数量", [52, 0, 0, 0, 0, 0, 52]),
+            "一、本年新收政府信息公开申请数量52 0 0 0 0 0 52",
+        )
     )
     record = read_text(text)
     assert record.cells == GRANTED_52
@@ -160,7 +169,15 @@ def test_a_sub_item_number_glued_to_the_previous_value():
     )
     assert "20000027.属于行政执法案卷" in text
     record = read_text(text)
-    assert [record.cells[APP("denied.process", c)] for c in K.APPLICANT_COLUMNS] == [2, 0, 0, 0, 0, 0, 2]
+    assert [record.cells[APP("denied.process", c)] for c in K.APPLICANT_COLUMNS] == [
+        2,
+        0,
+        0,
+        0,
+        0,
+        0,
+        2,
+    ]
     assert record.cells == cells
 
 
@@ -239,9 +256,13 @@ def test_2019_signed_changes_and_units():
 
 
 def test_page_footers_inside_a_table_are_cut_out():
-    text = render_report(GRANTED_52, layout="lines").replace(
-        "2.其他法律行政法规禁止公开\n0\n0\n0", "2.其他法律行政法规禁止公开\n0\n0\n- 3 -\n0"
-    ).replace("4.保护第三方合法权益\n0", "4.保护第三方合法权益\n第 4 页 共 9 页\n0")
+    text = (
+        render_report(GRANTED_52, layout="lines")
+        .replace(
+            "2.其他法律行政法规禁止公开\n0\n0\n0", "2.其他法律行政法规禁止公开\n0\n0\n- 3 -\n0"
+        )
+        .replace("4.保护第三方合法权益\n0", "4.保护第三方合法权益\n第 4 页 共 9 页\n0")
+    )
     record = read_text(text)
     assert record.cells == GRANTED_52
 
@@ -262,7 +283,7 @@ def test_a_report_cut_off_inside_table_3():
     assert record.cells[APP("granted", "natural")] == 52
     assert record.cells[APP("unavailable.not_held", "natural")] is None
     assert record.unreadable[APP("total", "total")].reason == "未找到该行"
-    failed = {(f.rule, tuple(f.cells)[0]) for f in record.findings if f.status == "failed"}
+    failed = {(f.rule, next(iter(f.cells))) for f in record.findings if f.status == "failed"}
     assert ("table_missing", "review.upheld") in failed
     assert ("row_missing", APP("unavailable.not_held", "natural")) in failed
     assert ("row_missing", APP("carried_out", "natural")) in failed
