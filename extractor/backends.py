@@ -201,6 +201,7 @@ def extract_with_model(doc: Document, backend: str, settings: ModelSettings) -> 
         mode=llm.config.mode,
         prompt_version=",".join(sorted(model.prompts)) or None,
         calls=usage.calls,
+        cached=usage.cached,
         attempts=usage.attempts,
         tokens=Tokens(prompt=usage.prompt, completion=usage.completion),
         chunks=model.chunks,

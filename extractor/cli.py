@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
-from collections import Counter
 from pathlib import Path
+
+from tqdm import tqdm
 
 from extractor import __version__
 from extractor.backends import BACKENDS, ModelSettings
+from extractor.batch import Totals, append_line, finished_sources, run
+from extractor.cache import DEFAULT_PATH as DEFAULT_CACHE
+from extractor.cache import ResponseCache
 from extractor.errors import ConfigError, ExtractError
-from extractor.extract import extract_paths
-from extractor.ingest import read_document
+from extractor.ingest import discover, read_document
 from extractor.llm import LLM, MODES, LLMConfig
-from extractor.output import FORMATS, Writer
+from extractor.output import FORMATS, Writer, to_json
 from extractor.pages import HtmlWriter
 from extractor.summary import SummaryWriter
 from schemas import ErrorRecord, ReportRecord
@@ -83,6 +88,27 @@ def build_parser() -> argparse.ArgumentParser:
         default=2,
         help="re-asks after an answer that fails validation (default 2)",
     )
+    model.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="reports read at once (bounds concurrent model calls; default 1)",
+    )
+    model.add_argument(
+        "--cache",
+        metavar="FILE",
+        default=str(DEFAULT_CACHE),
+        help="on-disk cache of model answers, so a rerun costs no tokens (default %(default)s)",
+    )
+    model.add_argument(
+        "--no-cache", action="store_true", help="ask the model again for every chunk"
+    )
+    model.add_argument(
+        "--prices",
+        metavar="FILE",
+        help='JSON of USD per million tokens by model, e.g. {"deepseek-chat": {"prompt": 0.27, '
+        '"completion": 1.1}}, for the cost in the closing summary',
+    )
     parser.add_argument(
         "--summary",
         metavar="FILE",
@@ -96,7 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
         "one page per report with its cells and claims highlighted in the original text, "
         "DIR/findings.csv, and the carry chain across consecutive years of the same body",
     )
-    parser.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+    parser.add_argument(
+        "--no-resume",
+        action="store_true",
+        help="with -o FILE.jsonl, start over instead of skipping inputs already in FILE",
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar or summary on stderr"
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -140,27 +173,60 @@ def _backend(args: argparse.Namespace) -> tuple[str, ModelSettings | None]:
     if args.backend == "auto":
         where = config.base_url or "api.openai.com"
         print(f"extract: model {config.model} at {where}: backend hybrid", file=sys.stderr)
-    return backend, ModelSettings(LLM(config), chunk_tokens=args.chunk_tokens)
+    cache = None if args.no_cache else ResponseCache(Path(args.cache))
+    return backend, ModelSettings(LLM(config, cache=cache), chunk_tokens=args.chunk_tokens)
+
+
+def _prices(args: argparse.Namespace, model: ModelSettings | None) -> dict[str, float] | None:
+    if not args.prices or model is None:
+        return None
+    try:
+        table = json.loads(Path(args.prices).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"--prices {args.prices}: {e}") from e
+    return table.get(model.llm.config.model)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         backend, model = _backend(args)
+        prices = _prices(args, model)
     except ConfigError as e:
         print(f"extract: {e}", file=sys.stderr)
         return 2
-    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
-    failed = 0
-    rules: Counter[str] = Counter()
-    reports = 0
+    inputs = list(discover(args.paths))
+    totals = Totals()
+    resume = bool(args.output) and args.format == "jsonl" and not args.no_resume
+    if resume:
+        done = finished_sources(Path(args.output))
+        totals.skipped = sum(1 for p in inputs if str(p) in done)
+        inputs = [p for p in inputs if str(p) not in done]
+    fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_APPEND) if resume else None
+    if resume:
+        out = None
+    elif args.output:
+        out = open(args.output, "w", encoding="utf-8", newline="")
+    else:
+        out = sys.stdout
     summary_file = open(args.summary, "w", encoding="utf-8") if args.summary else None
     summary = SummaryWriter(summary_file) if summary_file else None
     pages = HtmlWriter(Path(args.html)) if args.html else None
+    bar = tqdm(
+        total=len(inputs),
+        unit="report",
+        file=sys.stderr,
+        disable=args.quiet or not sys.stderr.isatty(),
+    )
     try:
-        writer = Writer(out, args.format)
-        for record in extract_paths(args.paths, backend, model):
-            writer.write(record)
+        writer = Writer(out, args.format) if out is not None else None
+        for record in run(inputs, backend, model, args.jobs):
+            if writer is not None:
+                writer.write(record)
+            else:
+                append_line(fd, to_json(record))  # type: ignore[arg-type]
+            totals.add(record)
+            bar.update()
             if summary or pages:
                 original = _original(record)
                 if summary:
@@ -168,20 +234,18 @@ def main(argv: list[str] | None = None) -> int:
                 if pages:
                     pages.add(record, original)
             if isinstance(record, ErrorRecord):
-                failed += 1
-                print(f"extract: {record.source}: {record.error.message}", file=sys.stderr)
-                continue
-            reports += 1
-            rules.update(f.rule for f in record.findings if f.status == "failed")
-            x = record.extraction
-            if backend != "rules" and not args.quiet:
-                print(
+                bar.write(f"extract: {record.source}: {record.error.message}", file=sys.stderr)
+            elif backend != "rules" and not args.quiet:
+                x = record.extraction
+                bar.write(
                     f"extract: {record.source}: {x.calls} call(s), {x.tokens.prompt} prompt + "
                     f"{x.tokens.completion} completion tokens"
+                    + (f", {x.cached} from cache" if x.cached else "")
                     + (f", {len(x.errors)} failed" if x.errors else ""),
                     file=sys.stderr,
                 )
-        writer.close()
+        if writer is not None:
+            writer.close()
         if summary:
             summary.close()
         if pages:
@@ -190,18 +254,37 @@ def main(argv: list[str] | None = None) -> int:
         print(f"extract: {e}", file=sys.stderr)
         return 2
     finally:
-        if out is not sys.stdout:
+        bar.close()
+        if out is not None and out is not sys.stdout:
             out.close()
+        if fd is not None:
+            os.close(fd)
         if summary_file:
             summary_file.close()
+        if model is not None and model.llm.cache is not None:
+            model.llm.cache.close()
     if not args.quiet:
-        found = ", ".join(f"{rule} {n}" for rule, n in sorted(rules.items())) or "none"
-        where = f" -> {Path(args.output)}" if args.output else ""
-        print(
-            f"extract: {reports} report(s) read, {failed} unreadable; failed checks: {found}{where}",
-            file=sys.stderr,
+        print(_closing(totals, args, backend, prices), file=sys.stderr)
+    return 1 if totals.unreadable else 0
+
+
+def _closing(
+    totals: Totals, args: argparse.Namespace, backend: str, prices: dict[str, float] | None
+) -> str:
+    found = ", ".join(f"{rule} {n}" for rule, n in sorted(totals.rules.items())) or "none"
+    where = f" -> {Path(args.output)}" if args.output else ""
+    line = f"extract: {totals.reports} report(s) read, {totals.unreadable} unreadable"
+    if totals.skipped:
+        line += f", {totals.skipped} already done (resumed)"
+    line += f"; failed checks: {found}{where}"
+    if backend != "rules":
+        line += (
+            f"\nextract: {totals.calls} model call(s), {totals.cached} from cache, "
+            f"{totals.prompt} prompt + {totals.completion} completion tokens"
         )
-    return 1 if failed else 0
+        cost = totals.cost(prices)
+        line += f", cost ${cost:.4f}" if cost is not None else " (cost: give --prices)"
+    return line
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -28,6 +29,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from extractor.cache import ResponseCache, cache_key
 from extractor.errors import ConfigError, ExtractError
 
 T = TypeVar("T", bound=BaseModel)
@@ -95,18 +97,20 @@ class LLMConfig:
 
 @dataclass
 class Usage:
-    """Calls and tokens, summed over every attempt."""
+    """Calls and tokens, summed over every attempt; answers served from the cache apart."""
 
     calls: int = 0
     attempts: int = 0
     prompt: int = 0
     completion: int = 0
+    cached: int = 0
 
     def add(self, other: Usage) -> None:
         self.calls += other.calls
         self.attempts += other.attempts
         self.prompt += other.prompt
         self.completion += other.completion
+        self.cached += other.cached
 
 
 def _root(e: BaseException) -> BaseException:
@@ -147,6 +151,7 @@ class LLM:
         config: LLMConfig,
         client: openai.OpenAI | None = None,
         sleep: Callable[[float], None] | None = None,
+        cache: ResponseCache | None = None,
     ) -> None:
         self.config = config
         raw = client or openai.OpenAI(
@@ -157,16 +162,19 @@ class LLM:
         )
         self.client = instructor.from_openai(raw, mode=MODES[config.mode])
         self.client.on("completion:response", self._count)
-        self._usage = Usage()
+        # Jobs share one LLM; each thread counts the attempts of its own call.
+        self._local = threading.local()
         self._backoff = wait_exponential_jitter(initial=1, max=config.max_wait, jitter=1)
         self._sleep = sleep
+        self.cache = cache
 
     def _count(self, response: Any) -> None:
-        self._usage.attempts += 1
+        current: Usage = self._local.usage
+        current.attempts += 1
         usage = getattr(response, "usage", None)
         if usage is not None:
-            self._usage.prompt += getattr(usage, "prompt_tokens", 0) or 0
-            self._usage.completion += getattr(usage, "completion_tokens", 0) or 0
+            current.prompt += getattr(usage, "prompt_tokens", 0) or 0
+            current.completion += getattr(usage, "completion_tokens", 0) or 0
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -181,7 +189,26 @@ class LLM:
         context: dict[str, Any] | None = None,
     ) -> T:
         """The model's answer as `response_model`; `usage` gets every attempt's tokens."""
-        self._usage = Usage(calls=1)
+        key = None
+        if self.cache is not None:
+            key = cache_key(self.config.model, self.config.mode, messages, response_model, context)
+            hit = self.cache.get(key)
+            if hit is not None:
+                usage.cached += 1
+                return response_model.model_validate_json(hit, context=context)
+        answer = self._call(response_model, messages, usage, context)
+        if self.cache is not None and key is not None:
+            self.cache.put(key, answer.model_dump_json(), 0, 0)
+        return answer
+
+    def _call(
+        self,
+        response_model: type[T],
+        messages: list[dict[str, str]],
+        usage: Usage,
+        context: dict[str, Any] | None,
+    ) -> T:
+        self._local.usage = current = Usage(calls=1)
         retrying = Retrying(
             retry=retry_if_exception(_transient),
             wait=self._wait,
@@ -214,5 +241,5 @@ class LLM:
         except (openai.OpenAIError, httpx.HTTPError) as e:
             raise LLMError("transport", f"{e.__class__.__name__}: {e}") from e
         finally:
-            usage.add(self._usage)
+            usage.add(current)
         raise AssertionError("unreachable")  # pragma: no cover

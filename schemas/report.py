@@ -85,6 +85,7 @@ class Extraction(BaseModel):
         default=None, description="id@version of every prompt used, comma-separated"
     )
     calls: int = 0
+    cached: int = Field(default=0, description="answers served from the response cache: no tokens")
     attempts: int = Field(default=0, description="model requests, re-asks and retries included")
     tokens: Tokens = Field(default_factory=Tokens)
     chunks: list[str] = Field(default_factory=list, description="ids of the chunks sent")
