@@ -89,6 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="re-asks after an answer that fails validation (default 2)",
     )
     model.add_argument(
+        "--attempts",
+        type=int,
+        default=4,
+        help="tries per request on 429, 5xx, timeouts and connection errors, with exponential "
+        "backoff (default 4)",
+    )
+    model.add_argument(
         "--jobs",
         type=int,
         default=1,
@@ -153,6 +160,7 @@ def _backend(args: argparse.Namespace) -> tuple[str, ModelSettings | None]:
             mode=args.mode,
             timeout=args.timeout,
             reasks=args.reasks,
+            attempts=args.attempts,
         )
         if args.backend != "rules" or args.model or args.base_url
         else None
@@ -161,10 +169,11 @@ def _backend(args: argparse.Namespace) -> tuple[str, ModelSettings | None]:
         return "rules", None
     if config is None:
         if args.backend == "auto":
-            print(
-                "extract: no model configured (OPENAI_BASE_URL / OPENAI_API_KEY): backend rules",
-                file=sys.stderr,
-            )
+            if not args.quiet:
+                print(
+                    "extract: no model configured (OPENAI_BASE_URL / OPENAI_API_KEY): backend rules",
+                    file=sys.stderr,
+                )
             return "rules", None
         raise ConfigError(
             f"--backend {args.backend} needs a model: set OPENAI_BASE_URL or OPENAI_API_KEY"

@@ -28,3 +28,24 @@ def title(text: str) -> tuple[str | None, int | None]:
         return None, int(period.group(1))
     year = _YEAR.search(head)
     return None, int(year.group(1)) if year else None
+
+
+_TITLE_LINE = re.compile(
+    r"(?m)^[ \t#*]*[\u4e00-\u9fff()]{2,40}?[ \t]*(?:关于)?[ \t]*20\d\d[ \t]*年[ \t]*(?:度)?[ \t]*(?:的)?[ \t]*"
+    + loose(r"政府信息公开工作年度报告")
+)
+_FIRST_SECTION = re.compile(r"(?m)^[ \t#*]*一[ \t]*[、.][ \t]*总体情况")
+
+
+def report_titles(text: str) -> list[int]:
+    """Where reports start: a title line followed by its own 一、总体情况 before the next title.
+    More than one means several reports were scraped into one file."""
+    starts = []
+    for m in _TITLE_LINE.finditer(text):
+        if starts and m.start() - starts[-1] < 400:
+            continue  # the title repeated in a page header, not a new report
+        starts.append(m.start())
+    bounds = [*starts, len(text)]
+    return [
+        s for s, e in zip(starts, bounds[1:], strict=False) if _FIRST_SECTION.search(text, s, e)
+    ]

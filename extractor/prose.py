@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from extractor.align import check_claims, narrative_sums
@@ -60,6 +61,36 @@ def merge_claims(ours: list[Claim], theirs: Iterable[Claim]) -> list[Claim]:
     return sorted(merged, key=lambda c: (c.start, c.topic or ""))
 
 
+# Text addressed to a model rather than to readers of a government report.
+_INJECTION = re.compile(
+    r"(?:忽略|无视|不要理会|忘记)(?:掉)?(?:以上|上述|之前|前面|先前|所有|全部)(?:的|所有)?(?:指令|指示|提示词?|要求|规则|内容)"
+    r"|(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+)?(?:previous|prior|above|earlier)\s+(?:instructions|prompts|rules)"
+    r"|(?:你现在是|你是一个|作为(?:一个)?(?:AI|人工智能|语言模型|助手))"
+    r"|system\s*prompt|系统提示词"
+    r"|(?:输出|返回|回答|填写|改为)[^。\n]{0,12}?(?:所有|全部|每个)(?:的)?(?:数字|数值|单元格|结果)"
+    r"|(?:所有|全部|每个)(?:的)?(?:数字|数值|单元格)[^。\n]{0,6}?(?:改为|都填|均填|输出为|替换为)",
+    re.IGNORECASE,
+)
+
+
+def injections(doc: Document) -> list[Finding]:
+    """Report text that tries to instruct a model: flagged, whatever a model made of it."""
+    found = []
+    for m in _INJECTION.finditer(doc.text.text):
+        s, e, quote = doc.text.snippet(m.start(), m.end())
+        found.append(
+            Finding(
+                rule="prompt_injection",
+                severity="warning",
+                status="failed",
+                cells=[],
+                message=f"报告文本中有针对模型的指令「{quote}」：只采用能在原文中核实的数字",
+                evidence=[Span(start=s, end=e, snippet=quote)],
+            )
+        )
+    return found
+
+
 def audit_prose(
     record: ReportRecord,
     doc: Document,
@@ -67,6 +98,7 @@ def audit_prose(
     model_claims: Iterable[Claim] = (),
 ) -> None:
     """Fill `claims` and `contradictions`; add narrative_mismatch and narrative_sum findings."""
+    record.findings.extend(injections(doc))
     regions = prose_regions(record, sections, len(doc.text.text))
     record.claims = merge_claims(rule_claims(doc, regions), model_claims)
     if record.format == "pre2019":

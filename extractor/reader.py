@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from extractor.cells import Cell
 from extractor.errors import UnreadableInput
 from extractor.ingest import Document
-from extractor.metadata import title
+from extractor.metadata import report_titles, title
 from extractor.sections import Section, find_sections
 from extractor.tables import TableRead, active_layout, read_active, read_applications, read_review
 from extractor.text import MappedText
@@ -99,6 +99,13 @@ def read_report(doc: Document) -> ReportRecord:
     sections = find_sections(text)
     body, year = title(text)
     extraction = Extraction(backend="rules", encoding=doc.encoding)
+    titles = report_titles(text)
+    if len(titles) > 1:
+        lines = "、".join(str(text.count("\n", 0, t) + 1) for t in titles)
+        raise UnreadableInput(
+            "multiple_reports",
+            f"{len(titles)} reports in one file (titles on lines {lines}): split it into one file each",
+        )
     if year is not None and year <= 2018:
         # The statistics layout before 2019 has other tables; reading them as the national
         # format would only produce wrong numbers.

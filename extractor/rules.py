@@ -200,7 +200,15 @@ def _format_outdated(record: ReportRecord) -> Iterator[Finding]:
 def validate(record: ReportRecord) -> list[Finding]:
     """Every single-report finding for `record`, in a stable order."""
     if record.format == "pre2019":
-        return []
+        return [
+            Finding(
+                rule="pre2019_layout",
+                severity="info",
+                status="not_checkable",
+                cells=[],
+                message=f"{record.year}年度报告使用2019年以前的统计表格式，不按现行格式读取和核对表格",
+            )
+        ]
     findings = [f for f in _arithmetic(record) if f is not None]
     findings.extend(_value_domain(record))
     findings.extend(_format_outdated(record))

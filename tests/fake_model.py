@@ -83,7 +83,7 @@ class FakeModel:
             raise answer
         return answer
 
-    def llm(self, **overrides: Any) -> LLM:
+    def llm(self, cache: Any = None, **overrides: Any) -> LLM:
         config = LLMConfig(
             model="fake", base_url="http://fake.invalid/v1", api_key=SECRET, **overrides
         )
@@ -93,4 +93,4 @@ class FakeModel:
             max_retries=0,
             http_client=httpx.Client(transport=httpx.MockTransport(self)),
         )
-        return LLM(config, client=client, sleep=self.slept.append)
+        return LLM(config, client=client, sleep=self.slept.append, cache=cache)

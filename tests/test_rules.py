@@ -161,5 +161,6 @@ def test_a_blank_cell_makes_a_rule_not_checkable_not_failed(cells):
     assert "空白" in findings[0].message
 
 
-def test_pre2019_reports_are_not_checked():
-    assert validate(record({}, "pre2019", 2017)) == []
+def test_pre2019_reports_are_not_checked_and_say_so():
+    [finding] = validate(record({}, "pre2019", 2017))
+    assert (finding.rule, finding.status) == ("pre2019_layout", "not_checkable")
