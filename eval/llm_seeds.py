@@ -5,7 +5,9 @@
 
 Accuracy counts every gold cell of eval/fixtures/seeds (a cell left null where the gold has
 a number is wrong). Grounded share: of the cell values a model gave, how many were found in
-the report and used; the rest were dropped.
+the report and used; the rest were dropped. Sent / report tokens: prompt tokens sent (every
+attempt) over the report's own size (estimated as the chunker does, one token per Chinese
+character and one per two others).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractor.backends import ModelSettings  # noqa: E402
+from extractor.chunks import estimate_tokens  # noqa: E402
 from extractor.extract import extract_document  # noqa: E402
 from extractor.ingest import read_document  # noqa: E402
 from extractor.llm import LLM, LLMConfig  # noqa: E402
@@ -56,14 +59,15 @@ def main() -> None:
         for p in sorted((ROOT / "eval" / "fixtures" / "seeds").glob("*.json"))
     ]
     print(
-        "| backend | report | cell accuracy | grounded share | calls | prompt tokens | completion tokens | wall s |"
+        "| backend | report | cell accuracy | grounded share | calls | prompt tokens | completion tokens "
+        "| sent / report tokens | wall s |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for backend in args.backends.split(","):
         if backend != "rules" and config is None:
             print(f"| {backend} | (no model configured) | | | | | | |")
             continue
-        totals = [0, 0, 0, 0, 0, 0, 0, 0.0]
+        totals = [0, 0, 0, 0, 0, 0, 0, 0.0, 0]
         for gold in golds:
             doc = read_document(ROOT / gold.source, gold.source)
             stem = Path(gold.source).stem
@@ -78,10 +82,12 @@ def main() -> None:
             x = record.extraction
             offered = by_model + x.ungrounded
             share = f"{by_model / offered:.2f}" if offered else "-"
+            own = estimate_tokens(doc.text.original)
             print(
                 f"| {backend} | {stem[:3]} | {right}/{len(gold.cells)} = {right / len(gold.cells):.3f} | {share} | "
-                f"{x.calls} | {x.tokens.prompt} | {x.tokens.completion} | {wall:.1f} |"
+                f"{x.calls} | {x.tokens.prompt} | {x.tokens.completion} | {x.tokens.prompt / own:.2f} | {wall:.1f} |"
             )
+
             for i, v in enumerate(
                 (
                     right,
@@ -92,14 +98,15 @@ def main() -> None:
                     x.tokens.prompt,
                     x.tokens.completion,
                     wall,
+                    own,
                 )
             ):
                 totals[i] += v
-        right, cells, by_model, offered, calls, prompt, completion, wall = totals
+        right, cells, by_model, offered, calls, prompt, completion, wall, own = totals
         share = f"{by_model / offered:.2f}" if offered else "-"
         print(
             f"| {backend} | all | {right}/{cells} = {right / cells:.3f} | {share} | {calls} | {prompt} | "
-            f"{completion} | {wall:.1f} |"
+            f"{completion} | {prompt / own:.2f} | {wall:.1f} |"
         )
 
 
