@@ -23,16 +23,6 @@ APP_GROUPS: dict[str, str] = {
     "not_processed.petition": "（五）不予处理",
     "other.overdue_correction": "（六）其他处理",
 }
-ACTIVE_LABELS = {
-    "rules": "规章",
-    "normative_docs": {"2021": "行政规范性文件", "2019": "规范性文件"},
-    "licensing": "行政许可",
-    "other_services": "其他对外管理服务事项",
-    "penalty": "行政处罚",
-    "coercion": "行政强制",
-    "fees": "行政事业性收费",
-    "procurement": "政府集中采购",
-}
 ACTIVE_HEADERS = {
     "2021": {
         "rules": "第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数",
@@ -156,8 +146,7 @@ def render_tables(
     for row, cols in K.ACTIVE_ROWS[fmt]:
         if row in ACTIVE_HEADERS[fmt]:
             active.append(_header(ACTIVE_HEADERS[fmt][row], layout))
-        name = ACTIVE_LABELS[row]
-        label = name[fmt] if isinstance(name, dict) else name
+        label = K.active_row_name(row, fmt)
         keys = [f"active.{row}.{c}" for c in cols]
         active.append(_row(label, [value_text(k, cells[k], units.get(k)) for k in keys], layout))
     other_split = K.application_key("other.overdue_correction", "total") in cells

@@ -101,11 +101,7 @@ def table_spec(numeral: str, fmt: str, other_split: bool) -> TableSpec:
     if numeral == "二":
         rows = []
         for row, cols in K.ACTIVE_ROWS[fmt]:
-            name = (
-                "行政规范性文件"
-                if row == "normative_docs" and fmt == "2021"
-                else K.ACTIVE_NAMES[row]
-            )
+            name = K.active_row_name(row, fmt)
             header = ", ".join(K.ACTIVE_NAMES[c] for c in cols)
             rows.append(
                 (row, f"{name}, columns {header}", tuple(f"active.{row}.{c}" for c in cols))

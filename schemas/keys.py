@@ -219,6 +219,11 @@ _OUTCOME_LABELS = {
 }
 
 
+def active_row_name(row: str, fmt: str) -> str:
+    """The printed name of a row of table 二: 规范性文件 became 行政规范性文件 in 2021."""
+    return "行政规范性文件" if row == "normative_docs" and fmt == "2021" else ACTIVE_NAMES[row]
+
+
 def label(key: str) -> str:
     """The Chinese label a reviewer reads for a canonical key."""
     if key.startswith("applications."):
