@@ -162,13 +162,12 @@ def evaluate_with_model(cases: list[Case], backend: str, record_mode: str = "non
         match_on=("method", "path", "body"),
         filter_headers=[(h, None) for h in ("authorization", "api-key", "x-api-key")],
         decode_compressed_response=True,
-        allow_playback_repeats=True,
     )
     path = CASSETTES / f"{backend}.yaml"
     if record_mode == "none" and not path.exists():
         raise SystemExit(f"no cassette {path.relative_to(ROOT)}: record it with --record")
     tally = Tally()
-    with recorder.use_cassette(str(path)):
+    with recorder.use_cassette(str(path), allow_playback_repeats=True):
         llm = LLM(config)
         for case in cases:
             if case.base.startswith("syn"):
