@@ -150,10 +150,10 @@ def extract_with_model(doc: Document, backend: str, settings: ModelSettings) -> 
     """A record read by the model alone (`llm`) or by the reader with the model's help."""
     llm, budget = settings.llm, settings.chunk_tokens
     text = doc.text.text
-    record = read_report(doc)
+    sections = find_sections(text)
+    record = read_report(doc, sections)
     usage = Usage()
     model = ModelReading()
-    sections = find_sections(text)
     if record.format != "pre2019":
         wanted = {"二", "三", "四"} if backend == "llm" else _needs_model(record)
         other_split = any(k.startswith("applications.other.overdue") for k in record.cells)

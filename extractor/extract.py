@@ -25,9 +25,10 @@ def extract_document(
         if model is None:
             raise ConfigError(f"backend {backend} needs a model")
         return extract_with_model(doc, backend, model)
-    record = read_report(doc)
+    sections = find_sections(doc.text.text)
+    record = read_report(doc, sections)
     record.findings = validate(record)
-    audit_prose(record, doc, find_sections(doc.text.text))
+    audit_prose(record, doc, sections)
     return record
 
 

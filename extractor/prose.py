@@ -73,10 +73,21 @@ _INJECTION = re.compile(
 )
 
 
+# Words without which none of the above can match: a cheap gate for the common case.
+_INJECTION_GATE = re.compile(
+    r"忽略|无视|不要理会|忘记|你现在是|你是一个|作为|系统提示|改为|都填|均填|替换为|输出为|输出|返回|回答|填写"
+    r"|ignore|disregard|forget|system",
+    re.IGNORECASE,
+)
+
+
 def injections(doc: Document) -> list[Finding]:
     """Report text that tries to instruct a model: flagged, whatever a model made of it."""
     found = []
-    for m in _INJECTION.finditer(doc.text.text):
+    text = doc.text.text
+    if not _INJECTION_GATE.search(text):
+        return found
+    for m in _INJECTION.finditer(text):
         s, e, quote = doc.text.snippet(m.start(), m.end())
         found.append(
             Finding(

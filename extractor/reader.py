@@ -93,10 +93,10 @@ def _merge(
             record.unreadable[key] = Unreadable(reason=reason)
 
 
-def read_report(doc: Document) -> ReportRecord:
+def read_report(doc: Document, sections: dict[str, Section] | None = None) -> ReportRecord:
     """Read one report with the deterministic reader alone."""
     text = doc.text.text
-    sections = find_sections(text)
+    sections = find_sections(text) if sections is None else sections
     body, year = title(text)
     extraction = Extraction(backend="rules", encoding=doc.encoding)
     titles = report_titles(text)

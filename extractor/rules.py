@@ -108,18 +108,19 @@ def _arithmetic(record: ReportRecord) -> Iterator[Finding | None]:
         )
 
 
+_DOMAIN = {
+    "count": (lambda v: isinstance(v, int) and v >= 0, "非负整数"),
+    "signed": (lambda v: isinstance(v, int), "整数"),
+    "amount": (lambda v: v >= 0, "非负数"),
+}
+
+
 def _value_domain(record: ReportRecord) -> Iterator[Finding]:
     for key, value in record.cells.items():
         if value is None:
             continue
-        kind = K.value_kind(key)
-        ok = {
-            "count": isinstance(value, int) and value >= 0,
-            "signed": isinstance(value, int),
-            "amount": value >= 0,
-        }[kind]
-        if not ok:
-            want = {"count": "非负整数", "signed": "整数", "amount": "非负数"}[kind]
+        ok, want = _DOMAIN[K.value_kind(key)]
+        if not ok(value):
             yield Finding(
                 rule="value_domain",
                 severity="error",
