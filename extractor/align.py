@@ -91,8 +91,11 @@ def judge(
 ) -> tuple[str, Reading, Number | None]:
     """(verdict, the cells it rests on, their value)."""
     options = [r for r in readings(topic, record) if r] if topic else []
-    known = [(r, _value(record, r)) for r in options]
-    known = [(r, v) for r, v in known if v is not None]
+    known: list[tuple[Reading, Number]] = []
+    for r in options:
+        v = _value(record, r)
+        if v is not None:
+            known.append((r, v))
     for r, v in known:
         if abs(v - stated) < 1e-6:
             return "consistent", r, v

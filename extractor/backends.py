@@ -158,7 +158,8 @@ def extract_with_model(doc: Document, backend: str, settings: ModelSettings) -> 
         wanted = {"二", "三", "四"} if backend == "llm" else _needs_model(record)
         other_split = any(k.startswith("applications.other.overdue") for k in record.cells)
         regions = {n: r for n, r in table_regions(text, sections).items() if n in wanted}
-        specs = {n: table_spec(n, record.format, other_split) for n in regions}
+        fmt = record.format or "2021"
+        specs = {n: table_spec(n, fmt, other_split) for n in regions}
         read_tables(text, regions, specs, llm, usage, budget, model)
     if backend == "llm" or record.body is None or record.year is None:
         title = read_title(text, sections, llm, usage, budget, model)
@@ -168,10 +169,12 @@ def extract_with_model(doc: Document, backend: str, settings: ModelSettings) -> 
     # The opening states dates and the period covered, not what the tables count: the
     # patterns read it, the model is not asked about it.
     prose = [r for r in prose_regions(record, sections, len(text)) if r[0] != "head"]
-    model_claims = []
+    model_claims: list[Claim] = []
     for value, _quote, subject, chunk, (s, e) in read_figures(
         text, prose, llm, usage, budget, model
     ):
+        if value.value is None:
+            continue
         os_, oe, snippet = doc.text.snippet(s, e)
         model_claims.append(
             Claim(

@@ -197,7 +197,9 @@ def readings(s: Scan, n: int, sep: str) -> tuple[list[tuple[Cell | None, ...]], 
     if k == n + 1 and n >= 3:
         # A spurious column (a header cell printed twice) sits between the first and the
         # last: the first column and the total keep their places.
-        drops = [tuple(_cell(t) for j, t in enumerate(s.tokens) if j != i) for i in range(1, k - 1)]
+        drops: list[tuple[Cell | None, ...]] = [
+            tuple(_cell(t) for j, t in enumerate(s.tokens) if j != i) for i in range(1, k - 1)
+        ]
         return drops, f"{k} 个数值对应 {n} 列（疑多出一列）"
     if k > n:
         return [], f"{k} 个数值对应 {n} 列"

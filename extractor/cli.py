@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from tqdm import tqdm
 
@@ -212,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         totals.skipped = sum(1 for p in inputs if str(p) in done)
         inputs = [p for p in inputs if str(p) not in done]
     fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_APPEND) if resume else None
+    out: TextIO | None
     if resume:
         out = None
     elif args.output:

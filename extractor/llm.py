@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -214,7 +215,7 @@ class LLM:
             wait=self._wait,
             stop=stop_after_attempt(self.config.attempts),
             reraise=True,
-            **({"sleep": self._sleep} if self._sleep else {}),
+            sleep=self._sleep or time.sleep,
         )
         try:
             for attempt in retrying:
@@ -222,7 +223,7 @@ class LLM:
                     return self.client.chat.completions.create(
                         model=self.config.model,
                         response_model=response_model,
-                        messages=messages,
+                        messages=messages,  # type: ignore[arg-type]
                         max_retries=self.config.reasks,
                         context=context,
                         temperature=0,

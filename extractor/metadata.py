@@ -40,7 +40,7 @@ _FIRST_SECTION = re.compile(r"(?m)^[ \t#*]*一[ \t]*[、.][ \t]*总体情况")
 def report_titles(text: str) -> list[int]:
     """Where reports start: a title line followed by its own 一、总体情况 before the next title.
     More than one means several reports were scraped into one file."""
-    starts = []
+    starts: list[int] = []
     for m in _TITLE_LINE.finditer(text):
         if starts and m.start() - starts[-1] < 400:
             continue  # the title repeated in a page header, not a new report

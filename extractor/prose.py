@@ -83,7 +83,7 @@ _INJECTION_GATE = re.compile(
 
 def injections(doc: Document) -> list[Finding]:
     """Report text that tries to instruct a model: flagged, whatever a model made of it."""
-    found = []
+    found: list[Finding] = []
     text = doc.text.text
     if not _INJECTION_GATE.search(text):
         return found

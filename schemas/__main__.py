@@ -6,17 +6,19 @@ import json
 import sys
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from schemas import ErrorRecord, GoldReport, ReportRecord
 
 HERE = Path(__file__).parent
-EXPORTS = {
+EXPORTS: dict[str, type[BaseModel]] = {
     "report.schema.json": ReportRecord,
     "error.schema.json": ErrorRecord,
     "fixture.schema.json": GoldReport,
 }
 
 
-def render(model: type) -> str:
+def render(model: type[BaseModel]) -> str:
     return json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
 
 
