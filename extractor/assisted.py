@@ -276,5 +276,10 @@ def read_figures(
                     or text[max(0, hit.start - 1) : hit.start] == "第"
                 ):
                     continue  # a year, date, percentage or ordinal, whatever the model thought
+                if (
+                    text[hit.start - 1 : hit.start].isdigit()
+                    or text[hit.end : hit.end + 1].isdigit()
+                ):
+                    continue  # part of a longer number ("1" of "12345"): prose does not glue
                 found.append((hit, fig.quote, fig.subject, chunk.id, span))
     return found

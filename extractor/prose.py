@@ -57,7 +57,10 @@ def merge_claims(ours: list[Claim], theirs: Iterable[Claim]) -> list[Claim]:
     for claim in theirs:
         if any(c.start < claim.end and claim.start < c.end for c in ours):
             continue
-        merged.append(claim.model_copy(update={"topic": claim.topic or topic_of(claim.subject)}))
+        topic = claim.topic or topic_of(claim.subject)
+        if topic in ("received", "handled") and "申请" not in claim.quote:
+            topic = None  # 受理/办结 of something else (hotline tickets, service matters)
+        merged.append(claim.model_copy(update={"topic": topic}))
     return sorted(merged, key=lambda c: (c.start, c.topic or ""))
 
 

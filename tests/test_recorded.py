@@ -59,7 +59,9 @@ def test_llm_backend_reads_the_tables_and_reports_what_it_could_not_ground(path,
     # A call may fail for good (the local model's context is 8k tokens, and re-asks grow the
     # conversation): it is recorded with its chunk and kind, and the report goes on.
     for error in x.errors:
-        assert re.match(r"^(?:二|三|四|head|一|五|六)/\d+: (?:transport|invalid|truncated): ", error), error
+        assert re.match(
+            r"^(?:二|三|四|head|一|五|六)/\d+: (?:transport|invalid|truncated): ", error
+        ), error
     assert {c.split("/")[0] for c in x.chunks} >= {"二", "三", "四", "head"}
     assert x.calls == len(x.chunks) and x.attempts >= x.calls
     assert x.tokens.prompt > 0 and x.tokens.completion > 0
