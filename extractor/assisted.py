@@ -228,8 +228,8 @@ def _ground_row(
 
 def read_title(
     text: str, sections: dict[str, Section], llm: LLM, usage: Usage, budget: int, out: ModelReading
-):
-    """(body, year, span of the body) from the model, or None when it could not be grounded."""
+) -> tuple[str, int] | None:
+    """(body, year) from the model, or None when its title could not be found in the text."""
     prompt = load_prompt("metadata")
     chunk = head_chunk(text, sections, budget)
     meta = _ask(llm, ReportMeta, prompt, prompt.render(text=chunk.render(text)), usage, out, chunk)
@@ -241,7 +241,7 @@ def read_title(
     if span is None or body_span is None or grounder.find(str(meta.year), *span) is None:
         out.errors.append(f"{chunk.id}: ungrounded title {meta.quote!r}")
         return None
-    return meta.body, meta.year, body_span, chunk.id
+    return meta.body, meta.year
 
 
 def read_figures(
@@ -251,11 +251,11 @@ def read_figures(
     usage: Usage,
     budget: int,
     out: ModelReading,
-) -> list[tuple[Grounded, str, str, str, tuple[int, int]]]:
-    """Figures the prose states: (value, quote, subject, chunk id, quote span)."""
+) -> list[tuple[Grounded, str, str, tuple[int, int]]]:
+    """Figures the prose states: (value, subject, chunk id, span of the quote)."""
     prompt = load_prompt("claims")
     grounder = Grounder(text)
-    found = []
+    found: list[tuple[Grounded, str, str, tuple[int, int]]] = []
     for numeral, start, end in spans:
         for chunk in prose_chunks(text, numeral, start, end, budget):
             if not _CLAIM_HINT.search(text, chunk.start, chunk.end):
@@ -281,5 +281,5 @@ def read_figures(
                     or text[hit.end : hit.end + 1].isdigit()
                 ):
                     continue  # part of a longer number ("1" of "12345"): prose does not glue
-                found.append((hit, fig.quote, fig.subject, chunk.id, span))
+                found.append((hit, fig.subject, chunk.id, span))
     return found

@@ -16,10 +16,9 @@ from extractor.grounding import Grounded
 from extractor.ingest import Document
 from extractor.llm import LLM, Usage
 from extractor.prose import audit_prose, prose_regions
-from extractor.reader import read_report, table_regions
+from extractor.reader import read_report, span_of, table_regions
 from extractor.rules import ARITHMETIC_RULES, validate
 from extractor.sections import find_sections
-from extractor.text import MappedText
 from schemas import Claim, Extraction, Finding, ReportRecord, Span, Tokens, Unreadable
 from schemas import keys as K
 
@@ -35,11 +34,6 @@ class ModelSettings:
 
 def _table(key: str) -> str:
     return _TABLE_OF.get(key.split(".", 1)[0], "四")
-
-
-def _span(text: MappedText, start: int, end: int, chunk: str | None = None) -> Span:
-    s, e, snippet = text.snippet(start, end)
-    return Span(start=s, end=e, snippet=snippet, chunk=chunk)
 
 
 def _failures(record: ReportRecord, key: str) -> int:
@@ -88,7 +82,9 @@ def _merge(
             continue
         found, chunk = hit
         ours = record.cells[key]
-        model_span = _span(text, found.start, found.end, chunk) if found.value is not None else None
+        model_span = (
+            span_of(text, found.start, found.end, chunk) if found.value is not None else None
+        )
         if replace or key in record.unreadable:
             record.cells[key] = found.value
             record.unreadable.pop(key, None)
@@ -164,15 +160,12 @@ def extract_with_model(doc: Document, backend: str, settings: ModelSettings) -> 
     if backend == "llm" or record.body is None or record.year is None:
         title = read_title(text, sections, llm, usage, budget, model)
         if title:
-            body, year, (s, e), _ = title
-            record.body, record.year = body, year
+            record.body, record.year = title
     # The opening states dates and the period covered, not what the tables count: the
     # patterns read it, the model is not asked about it.
     prose = [r for r in prose_regions(record, sections, len(text)) if r[0] != "head"]
     model_claims: list[Claim] = []
-    for value, _quote, subject, chunk, (s, e) in read_figures(
-        text, prose, llm, usage, budget, model
-    ):
+    for value, subject, chunk, (s, e) in read_figures(text, prose, llm, usage, budget, model):
         if value.value is None:
             continue
         os_, oe, snippet = doc.text.snippet(s, e)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractor.backends import ModelSettings
-from extractor.extract import Record, extract_path
+from extractor.extract import Record, extract_file
 from schemas import ErrorRecord
 
 
@@ -84,16 +84,16 @@ def run(
     backend: str,
     model: ModelSettings | None,
     jobs: int = 1,
-) -> Iterator[Record]:
-    """Records of `inputs`, in input order, with at most `jobs` reports in flight."""
+) -> Iterator[tuple[Record, str | None]]:
+    """(record, decoded text) of `inputs`, in input order, at most `jobs` reports in flight."""
     if jobs <= 1:
         for path in inputs:
-            yield extract_path(path, backend, model)
+            yield extract_file(path, backend, model)
         return
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        pending: list[Future[Record]] = []
+        pending: list[Future[tuple[Record, str | None]]] = []
         for path in inputs:
-            pending.append(pool.submit(extract_path, path, backend, model))
+            pending.append(pool.submit(extract_file, path, backend, model))
             while len(pending) >= 2 * jobs:
                 yield pending.pop(0).result()
         while pending:

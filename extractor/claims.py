@@ -127,7 +127,6 @@ class Found:
     value: Number
     start: int  # the phrase, in the normalised text
     end: int
-    number: tuple[int, int] | None  # where the number is (None for a negative statement)
 
 
 def _value(text: str) -> Number:
@@ -143,7 +142,7 @@ def find_claims(text: str, start: int = 0, end: int | None = None) -> list[Found
             span = m.span("n")
             if _NOT_A_COUNT.match(text, span[1]) and topic != "fees":
                 continue
-            found = Found(topic, _value(m.group("n")), m.start(), m.end(), span)
+            found = Found(topic, _value(m.group("n")), m.start(), m.end())
             kept = by_number.get(span)
             # One number, one claim: the longest phrase is the most specific reading of it
             # ("予以公开及部分公开5件" over "部分公开5件").
@@ -158,7 +157,7 @@ def find_claims(text: str, start: int = 0, end: int | None = None) -> list[Found
             if any(c.start < m.end() and m.start() < c.end for c in claims):
                 continue
             taken.append(m.span())
-            claims.extend(Found(t, 0, m.start(), m.end(), None) for t in topics)
+            claims.extend(Found(t, 0, m.start(), m.end()) for t in topics)
     return sorted(claims, key=lambda c: (c.start, c.topic))
 
 

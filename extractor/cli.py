@@ -16,13 +16,13 @@ from extractor.backends import BACKENDS, ModelSettings
 from extractor.batch import Totals, append_line, finished_sources, run
 from extractor.cache import DEFAULT_PATH as DEFAULT_CACHE
 from extractor.cache import ResponseCache
-from extractor.errors import ConfigError, ExtractError
-from extractor.ingest import discover, read_document
+from extractor.errors import ConfigError
+from extractor.ingest import discover
 from extractor.llm import LLM, MODES, LLMConfig
 from extractor.output import FORMATS, Writer, to_json
 from extractor.pages import HtmlWriter
 from extractor.summary import SummaryWriter
-from schemas import ErrorRecord, ReportRecord
+from schemas import ErrorRecord
 
 DESCRIPTION = """\
 Read 政府信息公开工作年度报告 (government information disclosure annual reports) and audit
@@ -142,16 +142,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _original(record: ReportRecord | ErrorRecord) -> str | None:
-    """The decoded input, for line numbers in the summary (None when it cannot be re-read)."""
-    if isinstance(record, ErrorRecord):
-        return None
-    try:
-        return read_document(Path(record.source)).text.original
-    except ExtractError:
-        return None
-
-
 def _backend(args: argparse.Namespace) -> tuple[str, ModelSettings | None]:
     """The backend to run and its model, or ConfigError for an impossible set-up."""
     config = (
@@ -231,19 +221,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         writer = Writer(out, args.format) if out is not None else None
-        for record in run(inputs, backend, model, args.jobs):
+        for record, original in run(inputs, backend, model, args.jobs):
             if writer is not None:
                 writer.write(record)
             else:
                 append_line(fd, to_json(record))  # type: ignore[arg-type]
             totals.add(record)
             bar.update()
-            if summary or pages:
-                original = _original(record)
-                if summary:
-                    summary.add(record, original)
-                if pages:
-                    pages.add(record, original)
+            if summary:
+                summary.add(record, original)
+            if pages:
+                pages.add(record, original)
             if isinstance(record, ErrorRecord):
                 bar.write(f"extract: {record.source}: {record.error.message}", file=sys.stderr)
             elif backend != "rules" and not args.quiet:

@@ -34,20 +34,27 @@ def extract_document(
 
 def extract_path(path: Path, backend: str = "rules", model: ModelSettings | None = None) -> Record:
     """The record of one input file, or an error record saying why it could not be read."""
+    return extract_file(path, backend, model)[0]
+
+
+def extract_file(
+    path: Path, backend: str = "rules", model: ModelSettings | None = None
+) -> tuple[Record, str | None]:
+    """The record of one input file and its decoded text (None when it could not be read),
+    for outputs that show the original."""
     source = str(path)
     try:
-        return extract_document(read_document(path, source), backend, model)
+        doc = read_document(path, source)
+        return extract_document(doc, backend, model), doc.text.original
     except UnreadableInput as e:
-        return ErrorRecord(source=source, error=InputError(kind=e.kind, message=e.message))
+        return ErrorRecord(source=source, error=InputError(kind=e.kind, message=e.message)), None
     except ConfigError:
         raise  # the set-up is wrong for every input: stop the batch
     except RecursionError as e:
-        return ErrorRecord(source=source, error=InputError(kind="internal", message=repr(e)))
+        return ErrorRecord(source=source, error=InputError(kind="internal", message=repr(e))), None
     except Exception as e:  # a bug on one input must not lose the batch
-        return ErrorRecord(
-            source=source,
-            error=InputError(kind="internal", message=f"{e.__class__.__name__}: {e}"),
-        )
+        error = InputError(kind="internal", message=f"{e.__class__.__name__}: {e}")
+        return ErrorRecord(source=source, error=error), None
 
 
 def extract_paths(

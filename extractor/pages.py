@@ -210,7 +210,7 @@ def _tables(record: ReportRecord, bad: set[str]) -> str:
         keys = [f"active.{row}.{c}" for c in cols]
         names = "、".join(K.ACTIVE_NAMES[c] for c in cols)
         parts.append(
-            f"<tr><th>{K.ACTIVE_NAMES[row]}（{names}）</th>{''.join(_cell(record, k, bad) for k in keys)}</tr>"
+            f"<tr><th>{K.active_row_name(row, fmt)}（{names}）</th>{''.join(_cell(record, k, bad) for k in keys)}</tr>"
         )
     parts.append("</table><h2>三、依申请公开</h2><table class='cells'><tr><th></th>")
     parts += [f"<th>{K.COLUMN_LABELS[c]}</th>" for c in K.APPLICANT_COLUMNS]

@@ -64,9 +64,10 @@ def read_tables(text: str, sections: dict[str, Section], year: int | None) -> Ta
     return Tables(layout, active, applications, review)
 
 
-def _span(text: MappedText, start: int, end: int) -> Span:
+def span_of(text: MappedText, start: int, end: int, chunk: str | None = None) -> Span:
+    """The evidence for the normalised span [start, end): offsets and text of the original."""
     s, e, snippet = text.snippet(start, end)
-    return Span(start=s, end=e, snippet=snippet)
+    return Span(start=s, end=e, snippet=snippet, chunk=chunk)
 
 
 def _merge(
@@ -79,14 +80,14 @@ def _merge(
             cell = table.cells[key]
             record.cells[key] = cell.value if cell else None
             if cell is not None:
-                record.evidence[key] = _span(text, cell.start, cell.end)
+                record.evidence[key] = span_of(text, cell.start, cell.end)
                 if cell.unit and key in K.UNIT_KEYS:
                     record.units[key] = cell.unit
         elif key in table.ambiguous:
             reason, candidates, (s, e) = table.ambiguous[key]
             record.cells[key] = None
             record.ambiguous[key] = Ambiguity(reason=reason, candidates=candidates)
-            record.evidence[key] = _span(text, s, e)
+            record.evidence[key] = span_of(text, s, e)
         else:
             record.cells[key] = None
             reason = table.unreadable.get(key, missing if not table.found else "未读出")

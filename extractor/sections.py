@@ -41,10 +41,6 @@ class Section:
     body: int  # just past the heading
     end: int  # where the next section starts
 
-    @property
-    def heading_span(self) -> tuple[int, int]:
-        return self.start, self.body
-
 
 def _score(text: str, numeral: str, m: re.Match[str]) -> tuple[int, int]:
     """How much the title match `m` looks like the heading of section `numeral`, and where

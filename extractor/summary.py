@@ -15,20 +15,6 @@ from typing import TextIO
 from schemas import ErrorRecord, Finding, ReportRecord, Span
 from schemas import keys as K
 
-REPORT_RULES = (
-    "balance",
-    "outcome_sum",
-    "column_sum",
-    "review_sum",
-    "litigation_direct_sum",
-    "litigation_after_review_sum",
-    "value_domain",
-    "format_outdated",
-    "table_missing",
-    "row_missing",
-    "narrative_mismatch",
-    "narrative_sum",
-)
 RULE_NAMES = {
     "balance": "勾稽关系（新收+结转 = 总计+结转下年）",
     "outcome_sum": "办理结果合计",

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-Format = Literal["2021", "2019", "pre2019"]
-
 # 申请人情况: the seven columns of table 三, in printed order.
 APPLICANT_COLUMNS: tuple[str, ...] = (
     "natural",  # 自然人
