@@ -1,41 +1,52 @@
 """Reading the values of one table row out of noisy text.
 
-A row is its label followed by its values. Scraped layouts put anything between the values:
-tabs, one value per line, blank lines, nothing at all ("520000052" for 52,0,0,0,0,0,52).
-`scan` turns the text after a label into value tokens and the whitespace between them;
-`readings` turns those into every reading of the row that the layout allows. Choosing among
-several readings is the caller's business: it knows the arithmetic.
+A row is its label and its values. Scraped layouts put anything between the values: tabs,
+one value per line, blank lines, nothing at all ("520000052" for 52,0,0,0,0,0,52), and
+crawlers that collapse repeated lines print a row of seven zeros as one "0". `scan` turns
+text into value tokens and the whitespace between them; `readings` turns the tokens of one
+row into every reading that the layout allows. Choosing among several readings is the
+caller's business: it knows the arithmetic of the whole table.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from itertools import combinations, pairwise
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 
 Number = int | float
+# A sum the row's printed cells must satisfy: cell `total` = the sum of cells `parts`.
+Sum = tuple[int, tuple[int, ...]]
 
 _CHUNK = re.compile(r"\S+")
 # A count word after a value ("6件") belongs to the value; a currency is kept as its unit.
 _PART = re.compile(r"[+-]?\d+(?:\.\d+)?(?:万元|元|件|个|条|项)?|[^\d+-]+|[+-]")
-_NUMBER = re.compile(r"([+-]?)(\d+(?:\.\d+)?)(万元|元)?(?:件|个|条|项)?")
+_NUMBER = re.compile(r"([+-]?)(\d+)(\.\d+)?(万元|元)?(?:件|个|条|项)?")
 _BLANK = re.compile(r"[-—–/\\_]+|无|空|--+")
 _UNIT = re.compile(r"万元|元")
-MAX_SPLITS = 20000
+# "增3" / "减 2" in the 本年增/减 column: the word is the sign.
+_SIGN_WORD = re.compile(r"增加|减少|增|减")
+# What makes a number text rather than a value: a sub-item number ("2." / "2、" before its
+# label), a date, a percentage, a page ("第3页").
+_NOT_VALUE_AFTER = re.compile(r"\s*[.、](?!\d)|[年月日号%‰]|\s*[)）]")
+MAX_READINGS = 20000
 
 
 @dataclass(frozen=True)
 class Token:
     """A value as printed: a number, or an explicit blank ("—", "/", "无"); offsets are into
-    the normalised text."""
+    the normalised text. `digits` is set when the integer part may hold several glued
+    values; a sign then belongs to the first of them, a fraction and unit to the last."""
 
     start: int
     end: int
     value: Number | None
     unit: str | None = None
-    digits: str = ""  # set for a bare digit run, which may hold several glued values
+    digits: str = ""
+    sign: str = ""
+    frac: str = ""
+    lead: int = 0  # characters before the digits: a printed sign
 
 
 @dataclass(frozen=True)
@@ -52,35 +63,47 @@ class Cell:
 class Scan:
     tokens: tuple[Token, ...]
     gaps: tuple[str, ...]  # whitespace before each token, then the whitespace after the last
-    end: int  # where the row's text stops
+    end: int  # where the run stops
+    start: int = 0  # where its first token starts
+
+    @property
+    def lines(self) -> int:
+        """How many line breaks separate the run's tokens (a cell per line: k - 1)."""
+        return sum(g.count("\n") for g in self.gaps[1:-1])
 
 
-def _number(text: str, start: int) -> Token:
+def _number(text: str, start: int, sign: str = "") -> Token:
     m = _NUMBER.fullmatch(text)
     assert m is not None
-    sign, digits, unit = m.groups()
-    value: Number = float(digits) if "." in digits else int(digits)
+    psign, digits, frac, unit = m.groups()
+    sign = psign or sign
+    value: Number = float(digits + frac) if frac else int(digits)
     if sign == "-":
         value = -value
-    bare = not sign and not unit and text.isdigit()
-    return Token(start, start + len(text), value, unit, digits if bare else "")
+    return Token(start, start + len(text), value, unit, digits, sign, frac or "", len(psign))
+
+
+def _is_value(text: str, end: int, limit: int) -> bool:
+    return not _NOT_VALUE_AFTER.match(text, end, min(limit, end + 4))
 
 
 def scan(text: str, start: int, end: int) -> Scan:
-    """The value tokens of the row whose values start at `start`.
+    """The value tokens of the first run of values at or after `start`.
 
-    The row stops at the first text that is neither a value nor a unit once a value has been
-    seen (the next label, a group heading, a remark), or at `end`.
+    Text before the first value is skipped; the run stops at the first text that is neither
+    a value nor a unit once a value has been seen (the next label, a group heading, a
+    remark), or at `end`.
     """
     tokens: list[Token] = []
     gaps: list[str] = []
     last = start
     stop = end
     done = False
+    sign, signed_gap = "", ""
     for chunk in _CHUNK.finditer(text, start, end):
         word = chunk.group(0)
         cstart = chunk.start()
-        if _BLANK.fullmatch(word):
+        if _BLANK.fullmatch(word) and not sign:
             gaps.append(text[last:cstart])
             tokens.append(Token(cstart, chunk.end(), None))
             last = chunk.end()
@@ -88,23 +111,44 @@ def scan(text: str, start: int, end: int) -> Scan:
         for part in _PART.finditer(word):
             piece = part.group(0)
             pstart = cstart + part.start()
-            if piece[0].isdigit() or (len(piece) > 1 and piece[0] in "+-"):
-                gaps.append(text[last:pstart])
-                tokens.append(_number(piece, pstart))
-                last = pstart + len(piece)
+            numeric = piece[0].isdigit() or (len(piece) > 1 and piece[0] in "+-")
+            if numeric and _is_value(text, pstart + len(piece), end):
+                gaps.append(signed_gap if sign else text[last:pstart])
+                tokens.append(_number(piece, pstart, sign))
+                last, sign = pstart + len(piece), ""
             elif (
                 tokens and _UNIT.fullmatch(piece) and tokens[-1].unit is None and pstart - last <= 2
             ):
-                prev = tokens[-1]
-                tokens[-1] = Token(prev.start, pstart + len(piece), prev.value, piece, "")
+                tokens[-1] = replace(tokens[-1], end=pstart + len(piece), unit=piece)
                 last = pstart + len(piece)
+            elif not sign and _SIGN_WORD.fullmatch(piece):
+                # "增 3": the word is the value's sign; the gap before it is the cell boundary.
+                sign = "-" if piece.startswith("减") else "+"
+                signed_gap = text[last:pstart]
             elif tokens:
                 stop, done = pstart, True
                 break
+            else:
+                sign = ""
+                last = pstart + len(piece)
         if done:
             break
     gaps.append(text[last:stop])
-    return Scan(tuple(tokens), tuple(gaps), stop)
+    first = tokens[0].start if tokens else stop
+    return Scan(tuple(tokens), tuple(gaps), stop, first)
+
+
+def runs(text: str, start: int, end: int) -> list[Scan]:
+    """Every run of values between `start` and `end`, in reading order."""
+    out = []
+    pos = start
+    while pos < end:
+        s = scan(text, pos, end)
+        if not s.tokens:
+            break
+        out.append(s)
+        pos = max(s.end, s.tokens[-1].end)
+    return out
 
 
 def signature(gap: str) -> str:
@@ -146,49 +190,109 @@ def _with_blanks(s: Scan, inner: list[int], lead: int, trail: int) -> tuple[Cell
     return tuple(cells)
 
 
-def _digit_splits(digits: str, parts: int) -> Iterator[tuple[str, ...]]:
-    """Every way to cut a digit run into `parts` numbers, none with a leading zero."""
-    if parts == 1:
-        if digits == "0" or not digits.startswith("0"):
-            yield (digits,)
-        return
-    for cuts in combinations(range(1, len(digits)), parts - 1):
-        bounds = (0, *cuts, len(digits))
-        pieces = tuple(digits[a:b] for a, b in pairwise(bounds))
-        if all(p == "0" or p[0] != "0" for p in pieces):
-            yield pieces
+def holds(values: Sequence[Number | None], sums: Sequence[Sum]) -> bool:
+    """Whether every sum whose cells are all printed holds."""
+    return broken(values, sums) == 0
 
 
-def _glued(s: Scan, n: int) -> Iterator[tuple[Cell, ...]]:
-    """Readings that cut glued digit runs so that the row has `n` values."""
+def broken(values: Sequence[Number | None], sums: Sequence[Sum]) -> int:
+    """How many of `sums` the values break (a sum over a blank cell breaks nothing)."""
+    n = 0
+    for total, parts in sums:
+        t = values[total]
+        ps = [values[p] for p in parts]
+        if t is None or any(p is None for p in ps):
+            continue
+        if abs(t - sum(ps)) > 1e-9:  # type: ignore[arg-type]
+            n += 1
+    return n
+
+
+def _glued(s: Scan, n: int, sums: Sequence[Sum], forced: bool) -> Iterator[tuple[Cell, ...]]:
+    """Readings that cut glued digit runs so that the row has `n` values.
+
+    With `forced`, a cell that is the total of a sum whose parts are already cut must print
+    exactly that sum: the run is cut in one pass along the arithmetic instead of every way,
+    and only readings that satisfy the row's sums come out. Without it, every cut does.
+    """
     tokens = s.tokens
-    extra = n - len(tokens)
+    totals = dict(sums) if forced else {}
+    width = [len(t.digits) if t.digits else 1 for t in tokens]
+    suffix = [0] * (len(tokens) + 1)
+    for i in range(len(tokens) - 1, -1, -1):
+        suffix[i] = suffix[i + 1] + width[i]
+    cells: list[Cell] = []
 
-    def share(i: int, left: int) -> Iterator[tuple[Cell, ...]]:
-        if i == len(tokens):
-            if left == 0:
-                yield ()
+    def piece(t: Token, a: int, b: int) -> Cell:
+        last = b == len(t.digits)
+        digits = t.digits[a:b]
+        value: Number = float(digits + t.frac) if last and t.frac else int(digits)
+        if a == 0 and t.sign == "-":
+            value = -value
+        start = t.start if a == 0 else t.start + t.lead + a
+        end = t.end if last else t.start + t.lead + b
+        return Cell(value, start, end, t.unit if last else None)
+
+    def rec(ti: int, off: int) -> Iterator[tuple[Cell, ...]]:
+        ci = len(cells)
+        if ti == len(tokens):
+            if ci == n:
+                yield tuple(cells)
             return
-        t = tokens[i]
-        most = min(left, len(t.digits) - 1) if t.digits else 0
-        for k in range(most + 1):
-            pieces_options = [None] if k == 0 else _digit_splits(t.digits, k + 1)
-            for pieces in pieces_options:
-                if pieces is None:
-                    cells = [_cell(t)]
-                else:
-                    cells, offset = [], t.start
-                    for p in pieces:
-                        cells.append(Cell(int(p), offset, offset + len(p)))
-                        offset += len(p)
-                for rest in share(i + 1, left - k):
-                    yield (*cells, *rest)
+        # Each remaining token needs a cell of its own; each digit gives at most one.
+        left = n - ci
+        if left < len(tokens) - ti or left > width[ti] - off + suffix[ti + 1]:
+            return
+        t = tokens[ti]
+        if not t.digits:
+            cells.append(_cell(t))
+            yield from rec(ti + 1, 0)
+            cells.pop()
+            return
+        digits = t.digits
+        lengths: Sequence[int] = range(1, len(digits) - off + 1)
+        if ci in totals and all(cells[p].value is not None for p in totals[ci]):
+            want = str(sum(cells[p].value for p in totals[ci]))  # type: ignore[misc]
+            fits = digits.startswith(want, off) and (off + len(want) < len(digits) or not t.frac)
+            lengths = [len(want)] if fits else []
+        for length in lengths:
+            if length > 1 and digits[off] == "0":
+                break
+            b = off + length
+            cells.append(piece(t, off, b))
+            yield from rec(ti + 1, 0) if b == len(digits) else rec(ti, b)
+            cells.pop()
 
-    yield from share(0, extra)
+    yield from rec(0, 0)
 
 
-def readings(s: Scan, n: int, sep: str) -> tuple[list[tuple[Cell | None, ...]], str | None]:
-    """Every reading of a row that should have `n` cells, and what made it uncertain."""
+def _expansions(s: Scan, n: int) -> Iterator[tuple[Cell, ...]]:
+    """Readings of a row whose repeated cells a crawler printed once: each token stands for
+    one or more consecutive equal cells."""
+    tokens = s.tokens
+    k = len(tokens)
+
+    def rec(i: int, left: int) -> Iterator[tuple[Cell, ...]]:
+        if i == k - 1:
+            yield (_cell(tokens[i]),) * left
+            return
+        for count in range(1, left - (k - 1 - i) + 1):
+            for rest in rec(i + 1, left - count):
+                yield ((_cell(tokens[i]),) * count) + rest
+
+    if 0 < k <= n:
+        yield from rec(0, n)
+
+
+def readings(
+    s: Scan, n: int, sep: str, sums: Sequence[Sum] = (), collapsed: bool = False
+) -> tuple[list[tuple[Cell | None, ...]], str | None]:
+    """Every reading of a row that should have `n` cells, and what made it uncertain.
+
+    Where the row's own arithmetic (`sums`) can narrow glued or collapsed readings it does;
+    when none satisfies it, every reading is returned and the caller decides with the whole
+    table.
+    """
     k = len(s.tokens)
     if k == 0:
         return [], "行标签后没有数值"
@@ -203,6 +307,11 @@ def readings(s: Scan, n: int, sep: str) -> tuple[list[tuple[Cell | None, ...]], 
         return drops, f"{k} 个数值对应 {n} 列（疑多出一列）"
     if k > n:
         return [], f"{k} 个数值对应 {n} 列"
+    if collapsed and all(t.value is not None for t in s.tokens):
+        expanded: list[tuple[Cell | None, ...]] = list(_expansions(s, n))
+        fitting = [o for o in expanded if holds(_values(o), sums)]
+        reason = f"重复数值被合并：{k} 个数值对应 {n} 列"
+        return (fitting or expanded), reason if len(fitting) != 1 else None
     inner = [0] + [_blanks(g, sep) for g in s.gaps[1:-1]]
     lead, trail = _blanks(s.gaps[0], sep), _blanks(s.gaps[-1], sep)
     found = sum(inner)
@@ -222,25 +331,21 @@ def readings(s: Scan, n: int, sep: str) -> tuple[list[tuple[Cell | None, ...]], 
         return [], f"{k} 个数值和 {found} 个空格对应 {n} 列"
     # Blank cells at the ends did not fill the row: they were padding of a shifted row, and
     # the values may be glued together.
-    glued: list[tuple[Cell | None, ...]] = []
-    for reading in _glued(s, n):
+    glued: list[tuple[Cell | None, ...]] = list(_glued(s, n, sums, forced=bool(sums)))
+    if glued:
+        return glued, f"数字粘连：{k} 段数字对应 {n} 列"
+    # No cut satisfies the row: every cut, for the table to choose the one that breaks least.
+    for reading in _glued(s, n, sums, forced=False):
         glued.append(reading)
-        if len(glued) > MAX_SPLITS:
+        if len(glued) > MAX_READINGS:
             return [], f"数字粘连，可能的读法过多（{n} 列）"
     if not glued:
         return [], f"{k} 个数值对应 {n} 列"
-    return glued, f"数字粘连：{k} 段数字对应 {n} 列"
+    return glued, f"数字粘连：{k} 段数字对应 {n} 列，没有一种读法符合本行合计"
 
 
-def consistent(
-    options: list[tuple[Cell | None, ...]],
-    check: Callable[[tuple[Number | None, ...]], bool] | None,
-) -> list[tuple[Cell | None, ...]]:
-    """The readings that `check` does not reject (blank cells never reject)."""
-    if check is None:
-        return options
-    return [o for o in options if check(tuple(c.value if c else None for c in o))]
-
-
-def values(reading: Sequence[Cell | None]) -> tuple[Number | None, ...]:
+def _values(reading: Sequence[Cell | None]) -> tuple[Number | None, ...]:
     return tuple(c.value if c else None for c in reading)
+
+
+values = _values

@@ -47,20 +47,30 @@ def table_regions(text: str, sections: dict[str, Section]) -> dict[str, tuple[in
     return {n: _region(sections, n, text) for n in ("二", "三", "四")}
 
 
+def repeats_collapsed(text: str) -> bool:
+    """Whether the text never repeats a line: a crawler that collapses repeated lines
+    prints a row of seven zeros as one "0". Only a text with a value per line can show it,
+    and the tables decide whether their runs look like that."""
+    lines = [line.strip() for line in text.split("\n")]
+    lines = [line for line in lines if line]
+    return len(lines) > 40 and all(a != b for a, b in zip(lines, lines[1:], strict=False))
+
+
 def read_tables(text: str, sections: dict[str, Section], year: int | None) -> Tables:
     regions = table_regions(text, sections)
     start2, end2 = regions["二"]
     start3, end3 = regions["三"]
     start4, end4 = regions["四"]
-    applications = read_applications(text, start3, end3)
+    collapsed = repeats_collapsed(text)
+    applications = read_applications(text, start3, end3, collapsed)
     layout = active_layout(text, start2, end2)
     if layout is None:
         old = applications.layout == "single" and year is not None and year <= 2020
         layout = "2019" if old else "2021"
-    active = read_active(text, start2, end2, layout)
-    if applications.found and "三" not in sections:
+    active = read_active(text, start2, end2, layout, collapsed)
+    if applications.found and "三" not in sections and applications.labels:
         start4 = max(start4, max(e for _, e in applications.labels.values()))
-    review = read_review(text, start4, end4)
+    review = read_review(text, start4, end4, collapsed)
     return Tables(layout, active, applications, review)
 
 

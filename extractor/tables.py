@@ -1,11 +1,14 @@
 """The deterministic table reader: the four tables of a report into canonical cells.
 
-Rows are found by their labels, in printed order, anywhere in the table's text: the layout
-(tabs, one cell per line, blank lines, labels split across lines, labels glued to values)
-does not matter. The values after each label are read by `cells`. Where a row can be read
-more than one way (a spurious extra column, a glued digit run), the arithmetic of the table
-(勾稽关系) chooses; where it cannot choose, the cells are reported ambiguous with their
-candidate readings, never guessed.
+A table is a grid to fill: its rows in the format's order, each with a known number of
+cells. The reader finds each row's label (anchors, not containers) and every run of values
+in the table's text, and assigns runs to rows in order: normally the run after a row's
+label, but where a PDF dump prints a row's numbers before its wrapped label, or a label is
+misprinted beyond recognition, the runs still go to the rows in printed order. The values
+of each run are read by `cells` (blank cells, glued digit runs, collapsed repeats). Where
+a row can be read more than one way, the arithmetic of the whole table (勾稽关系) chooses
+the reading that breaks the fewest rules; where readings tie, the cells are reported
+ambiguous with their candidates, never guessed.
 """
 
 from __future__ import annotations
@@ -15,11 +18,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 
-from extractor.cells import Cell, Number, Scan, consistent, readings, scan, separator, values
+from extractor.cells import (
+    Cell,
+    Number,
+    Scan,
+    Sum,
+    broken,
+    readings,
+    runs,
+    separator,
+    values,
+)
 from extractor.patterns import compile_loose
 from schemas import keys as K
 
-Check = Callable[[tuple[Number | None, ...]], bool]
+Breaks = Callable[[Sequence[Number | None]], int]
 
 _CN = r"(?:[一二三四五六七八][ \t]*[、.,][ \t]*)?"  # 一、
 _PAREN = r"(?:\([ \t]*[一二三四五六七八][ \t]*\)[ \t]*)?"  # (一)
@@ -28,8 +41,15 @@ _NOTE = r"(?:[ \t\n]*\([^()\d]{0,40}\))?"  # (区分处理的,只计这一情形
 
 def _item(n: int, required: bool = False) -> str:
     """The sub-item number "3." in front of a label: consumed with the label, so that a
-    value glued to it ("20000027.属于行政执法案卷") loses no digit and gains none."""
-    return rf"(?:{n}[ \t]*[.、][ \t]*){'' if required else '?'}"
+    value glued to it ("20000027.属于行政执法案卷") loses no digit and gains none, and one
+    printed on a line of its own is not read as a value."""
+    return rf"(?:{n}\s*[.、]\s*){'' if required else '?'}"
+
+
+def _worn(label: str) -> str:
+    """A label whose last two characters may be missing: PDF dumps drop or garble a
+    character at a cell's edge (保护第三方合法权, 其他法律行政法规禁止公)."""
+    return f"{label[:-2]}(?:{label[-2]}(?:{label[-1]})?)?"
 
 
 @dataclass(frozen=True)
@@ -37,7 +57,7 @@ class RowSpec:
     row: str  # row key, e.g. "denied.state_secret"
     label: re.Pattern[str]
     keys: tuple[str, ...]
-    check: Check | None = None
+    sums: tuple[Sum, ...] = ()
 
 
 @dataclass
@@ -51,47 +71,38 @@ class TableRead:
     unreadable: dict[str, str] = field(default_factory=dict)
     missing_rows: list[str] = field(default_factory=list)
     labels: dict[str, tuple[int, int]] = field(default_factory=dict)
+    layout_collapsed: bool = False  # repeated cells were printed once
+    # Rows whose reading was chosen by the arithmetic although it breaks some rule, with the
+    # other readings of the printed text: the report's error, not a doubt of ours.
+    chosen: dict[str, str] = field(default_factory=dict)
 
 
-def _sum_check(total_at: int, parts: slice) -> Check:
-    def check(v: tuple[Number | None, ...]) -> bool:
-        part = v[parts]
-        if v[total_at] is None or any(x is None for x in part):
-            return True
-        return v[total_at] == sum(part)  # type: ignore[arg-type]
-
-    return check
-
-
-def _all_checks(*checks: Check) -> Check:
-    return lambda v: all(c(v) for c in checks)
-
-
-_ROW_SUM = _sum_check(6, slice(0, 6))
+_ROW_SUM: tuple[Sum, ...] = ((6, (0, 1, 2, 3, 4, 5)),)
+_REVIEW_SUMS: tuple[Sum, ...] = ((4, (0, 1, 2, 3)), (9, (5, 6, 7, 8)), (14, (10, 11, 12, 13)))
 
 # Section 三, in printed order. （六）其他处理 is either a heading over three sub-rows (2021)
 # or a row of its own (2019); `read_applications` decides which the report printed.
 _APP_LABELS: tuple[tuple[str, str], ...] = (
-    ("new", _CN + r"本年新收(?:[^\d]{0,16}?申请)?(?:数量)?"),
-    ("carried_in", _CN + r"上年结转(?:[^\d]{0,16}?申请)?(?:数量)?"),
+    ("new", _CN + r"本年(?:度)?新收(?:[^\d]{0,16}?申请)?(?:数量)?"),
+    ("carried_in", _CN + r"上年(?:度)?结转(?:[^\d]{0,16}?申请)?(?:数量)?"),
     ("granted", _PAREN + r"予以公开"),
     ("partial", _PAREN + r"部分公开" + _NOTE),
-    ("denied.state_secret", _item(1) + r"属于国家秘密"),
-    ("denied.prohibited", _item(2) + r"其他法律(?:行政)?法规禁止公开"),
+    ("denied.state_secret", _item(1) + _worn("属于国家秘密")),
+    ("denied.prohibited", _item(2) + r"其他法律(?:行政)?法规" + _worn("禁止公开")),
     ("denied.security", _item(3) + r"危及[^\d]{0,6}?三安全一稳定[”\"']?"),
-    ("denied.third_party", _item(4) + r"保护第三方合法权益"),
-    ("denied.internal", _item(5) + r"属于三类内部事务信息"),
-    ("denied.process", _item(6) + r"属于四类过程性信息"),
-    ("denied.enforcement_file", _item(7) + r"属于行政执法案卷"),
-    ("denied.inquiry", _item(8) + r"属于行政查询事项"),
-    ("unavailable.not_held", _item(1) + r"本机关不掌握(?:相关)?(?:的)?政府信息"),
-    ("unavailable.needs_creation", _item(2) + r"没有现成信息需要另行制作"),
-    ("unavailable.unclear", _item(3) + r"补正后申请内容仍不明确"),
-    ("not_processed.petition", _item(1) + r"信访举报投诉类申请"),
+    ("denied.third_party", _item(4) + _worn("保护第三方合法权益")),
+    ("denied.internal", _item(5) + _worn("属于三类内部事务信息")),
+    ("denied.process", _item(6) + _worn("属于四类过程性信息")),
+    ("denied.enforcement_file", _item(7) + _worn("属于行政执法案卷")),
+    ("denied.inquiry", _item(8) + _worn("属于行政查询事项")),
+    ("unavailable.not_held", _item(1) + r"本机关不掌握(?:相关)?(?:的)?" + _worn("政府信息")),
+    ("unavailable.needs_creation", _item(2) + _worn("没有现成信息需要另行制作")),
+    ("unavailable.unclear", _item(3) + _worn("补正后申请内容仍不明确")),
+    ("not_processed.petition", _item(1) + _worn("信访举报投诉类申请")),
     ("not_processed.duplicate", _item(2) + r"重复申请"),
-    ("not_processed.publication", _item(3) + r"要求提供公开出版物"),
-    ("not_processed.excessive", _item(4) + r"无正当理由大量反复申请"),
-    ("not_processed.confirmation", _item(5) + r"要求行政机关确认或重新出具已获取(?:的)?信息"),
+    ("not_processed.publication", _item(3) + _worn("要求提供公开出版物")),
+    ("not_processed.excessive", _item(4) + _worn("无正当理由大量反复申请")),
+    ("not_processed.confirmation", _item(5) + r"要求行政机关确认或重新出具已获取(?:的)?信息?"),
     ("other.total", _PAREN + r"其他处理"),
     (
         "other.overdue_correction",
@@ -103,7 +114,7 @@ _APP_LABELS: tuple[tuple[str, str], ...] = (
     ),
     ("other.other", _item(3, required=True) + r"其他"),
     ("total", _PAREN + r"总计"),
-    ("carried_out", _CN + r"结转下年度继续办理"),
+    ("carried_out", _CN + r"结转下年(?:度)?继续办理"),
 )
 _APP_RES = {row: compile_loose(p) for row, p in _APP_LABELS}
 
@@ -126,58 +137,179 @@ _ACTIVE_2021 = compile_loose(
 )
 
 _REVIEW_HEADER = compile_loose(r"总计|尚未审结|其他结果|结果纠正|结果维持|复议后起诉|直接起诉")
-_REVIEW_CHECK = _all_checks(
-    _sum_check(4, slice(0, 4)), _sum_check(9, slice(5, 9)), _sum_check(14, slice(10, 14))
+# A table that reports no case at all, in words: 未发生…行政复议、行政诉讼.
+_NO_CASES = compile_loose(
+    r"(?:未发生|没有发生|未出现|未有|无)[^。\d]{0,30}?行政复议[^。\d]{0,12}?(?:行政)?诉讼"
 )
+# Costs of assigning runs of values to rows (see `_assign`): the run after a row's label is
+# its own; the run on the line before a label is a PDF dump's wrapped label, and a run
+# where a label was not found is a misprinted label; a row whose label is printed with no
+# run is blank; a run that fits no row is stray text, very unlikely inside a table.
+_BEFORE = 1
+_UNLABELLED = 1
+_EMPTY = 2
+_STRAY = 100
+_INF = 10**6
+_MAX_COMBOS = 4096
 
 
-def _read_rows(
-    text: str, start: int, end: int, specs: Sequence[RowSpec], table: TableRead
-) -> list[tuple[RowSpec, Scan]]:
-    """Find each row's label in order and scan the values that follow it."""
-    found: list[tuple[RowSpec, int, int]] = []
+def _find_labels(
+    text: str, start: int, end: int, specs: Sequence[RowSpec]
+) -> list[tuple[int, int] | None]:
+    """Each row's label, searched in printed order (None where it is not found)."""
+    spans: list[tuple[int, int] | None] = []
     pos = start
     for spec in specs:
         m = spec.label.search(text, pos, end)
         if m is None:
+            spans.append(None)
+            continue
+        spans.append((m.start(), m.end()))
+        pos = m.end()
+    return spans
+
+
+def _assign(
+    text: str,
+    specs: Sequence[RowSpec],
+    spans: Sequence[tuple[int, int] | None],
+    found: Sequence[Scan],
+    start: int,
+    end: int,
+) -> list[Scan | None]:
+    """Which run of values belongs to which row: the cheapest assignment in printed order.
+
+    A run normally follows its row's label. A PDF dump prints the numbers of a row whose
+    label wraps on the line before its label, and a misprinted label is not found at all;
+    both cost a little, so that they are chosen only when the count of runs asks for them.
+    """
+    m, k = len(specs), len(found)
+    ends = [s[1] if s else None for s in spans]
+    starts = [s[0] if s else None for s in spans]
+    prev_end, nxt_start = [start] * m, [end] * m
+    last = start
+    for i in range(m):
+        prev_end[i] = last
+        if ends[i] is not None:
+            last = ends[i]  # type: ignore[assignment]
+    nxt = end
+    for i in range(m - 1, -1, -1):
+        nxt_start[i] = nxt
+        if starts[i] is not None:
+            nxt = starts[i]  # type: ignore[assignment]
+
+    def cost(i: int, j: int) -> int:
+        run = found[j]
+        a, b = run.start, run.tokens[-1].end
+        span = spans[i]
+        if span is None:
+            return _UNLABELLED if prev_end[i] <= a and b <= nxt_start[i] else _INF
+        if span[1] <= a and b <= nxt_start[i]:
+            return 0
+        if prev_end[i] <= a and b <= span[0] and text.count("\n", b, span[0]) <= 1:
+            return _BEFORE
+        return _INF
+
+    # dp[i][j]: the cheapest assignment of the first j runs to the first i rows.
+    dp = [[_INF] * (k + 1) for _ in range(m + 1)]
+    back: list[list[tuple[int, int, bool]]] = [[(0, 0, False)] * (k + 1) for _ in range(m + 1)]
+    dp[0][0] = 0
+    for i in range(m + 1):
+        for j in range(k + 1):
+            here = dp[i][j]
+            if here >= _INF:
+                continue
+            if j < k and here + _STRAY < dp[i][j + 1]:
+                dp[i][j + 1], back[i][j + 1] = here + _STRAY, (i, j, False)
+            if i < m:
+                empty = _EMPTY if spans[i] else 0
+                if here + empty < dp[i + 1][j]:
+                    dp[i + 1][j], back[i + 1][j] = here + empty, (i, j, False)
+                if j < k:
+                    c = here + cost(i, j)
+                    if c < dp[i + 1][j + 1]:
+                        dp[i + 1][j + 1], back[i + 1][j + 1] = c, (i, j, True)
+    assigned: list[Scan | None] = [None] * m
+    i, j = m, k
+    while i or j:
+        pi, pj, took = back[i][j]
+        if took:
+            assigned[pi] = found[pj]
+        i, j = pi, pj
+    return assigned
+
+
+def _collapsed(rows: Sequence[tuple[RowSpec, Scan | None]]) -> bool:
+    """Whether a crawler printed repeated cells once: every run a value per line and some
+    row short of values with no blank marked."""
+    short = False
+    for spec, s in rows:
+        if s is None:
+            continue
+        k = len(s.tokens)
+        if k > 1 and s.lines != k - 1:
+            return False
+        if k < len(spec.keys) and all(t.value is not None for t in s.tokens):
+            short = True
+    return short
+
+
+def _read_rows(
+    text: str,
+    start: int,
+    end: int,
+    specs: Sequence[RowSpec],
+    table: TableRead,
+    repeats_collapsed: bool = False,
+) -> list[tuple[RowSpec, Scan | None]]:
+    """Each row with the run of values that belongs to it (None: the row prints none)."""
+    spans = _find_labels(text, start, end, specs)
+    found: list[Scan] = []
+    pos = start
+    for span in [*(s for s in spans if s), (end, end)]:
+        found.extend(runs(text, pos, span[0]))  # a label ends any run: "…27.属于…"
+        pos = span[1]
+    assigned = _assign(text, specs, spans, found, start, end)
+    rows: list[tuple[RowSpec, Scan | None]] = []
+    for spec, span, s in zip(specs, spans, assigned, strict=True):
+        if span is not None:
+            table.labels[spec.row] = span
+        if span is None and s is None:
             table.missing_rows.append(spec.row)
             continue
-        found.append((spec, m.start(), m.end()))
-        table.labels[spec.row] = (m.start(), m.end())
-        pos = m.end()
-    scans = []
-    for i, (spec, _, label_end) in enumerate(found):
-        stop = found[i + 1][1] if i + 1 < len(found) else end
-        scans.append((spec, scan(text, label_end, stop)))
-    return scans
+        rows.append((spec, s))
+    table.layout_collapsed = repeats_collapsed and _collapsed(rows)
+    return rows
 
 
 def _resolve(
-    rows: list[tuple[RowSpec, Scan]], table: TableRead, cross: Check | None = None
+    rows: list[tuple[RowSpec, Scan | None]],
+    table: TableRead,
+    breaks: Breaks | None = None,
+    collapsed: bool = False,
 ) -> None:
     """Choose each row's reading; record cells, ambiguities and unreadable rows."""
-    sep = separator([s for _, s in rows], [len(spec.keys) for spec, _ in rows])
+    scans = [(spec, s) for spec, s in rows if s is not None]
+    sep = separator([s for _, s in scans], [len(spec.keys) for spec, _ in scans])
     options: list[list[tuple[Cell | None, ...]]] = []
     reasons: list[str | None] = []
     for spec, s in rows:
-        opts, reason = readings(s, len(spec.keys), sep)
-        if reason and len(opts) > 1:
-            kept = consistent(opts, spec.check)
-            opts = kept if kept else opts
-            if not kept:
-                reason += "；没有一种读法符合本行合计"
+        if s is None:  # the label is printed and no value after it: a blank row
+            options.append([(None,) * len(spec.keys)])
+            reasons.append(None)
+            continue
+        opts, reason = readings(s, len(spec.keys), sep, spec.sums, collapsed)
         distinct: dict[tuple[Number | None, ...], tuple[Cell | None, ...]] = {}
         for o in opts:
             distinct.setdefault(values(o), o)  # the first of equal readings: leftmost drop
         options.append(list(distinct.values()))
         reasons.append(reason)
-    if cross is not None:
-        _cross_resolve(rows, options, cross)
+    if breaks is not None:
+        _choose(rows, options, reasons, breaks, table)
     for (spec, s), opts, reason in zip(rows, options, reasons, strict=True):
         if not opts:
             for key in spec.keys:
                 table.unreadable[key] = reason or "没有数值"
-            table.missing_rows.append(spec.row)
             continue
         for i, key in enumerate(spec.keys):
             column = [o[i] for o in opts]
@@ -186,6 +318,7 @@ def _resolve(
                 table.cells[key] = column[0]
                 continue
             # Point at the whole printed run the readings disagree about, not at one cut.
+            assert s is not None
             spans = [
                 (t.start, t.end)
                 for t in s.tokens
@@ -196,34 +329,68 @@ def _resolve(
             table.ambiguous[key] = (reason or "有多种读法", candidates, span)
 
 
-def _cross_resolve(
-    rows: list[tuple[RowSpec, Scan]],
+def _choose(
+    rows: list[tuple[RowSpec, Scan | None]],
     options: list[list[tuple[Cell | None, ...]]],
-    cross: Check,
+    reasons: list[str | None],
+    breaks: Breaks,
+    table: TableRead,
 ) -> None:
-    """Narrow rows with several readings to the combination the whole table's arithmetic
-    accepts, when exactly one does."""
+    """Narrow rows with several readings to those that break the fewest of the table's
+    rules. A reading that still breaks some is the report's error, printed as it is; rows
+    whose readings tie stay open (ambiguous)."""
     open_rows = [i for i, o in enumerate(options) if len(o) > 1]
     if not open_rows:
         return
+    grid = [values(o[0]) if o else (None,) * len(rows[i][0].keys) for i, o in enumerate(options)]
+
+    def score() -> int:
+        return breaks([v for row in grid for v in row])
+
     combos = 1
     for i in open_rows:
         combos *= len(options[i])
-    if combos > 4096:
-        return
-    grid = [values(o[0]) if o else None for o in options]
-    accepted = []
-    for choice in product(*(options[i] for i in open_rows)):
-        for i, reading in zip(open_rows, choice, strict=True):
-            grid[i] = values(reading)
-        flat: list[Number | None] = []
-        for (spec, _), vals in zip(rows, grid, strict=True):
-            flat.extend(vals if vals is not None else [None] * len(spec.keys))
-        if cross(tuple(flat)):
-            accepted.append(choice)
-    if len(accepted) == 1:
-        for i, reading in zip(open_rows, accepted[0], strict=True):
-            options[i] = [reading]
+    winners: dict[int, set[int]] = {}
+    best = 0
+    if combos <= _MAX_COMBOS:
+        least: int | None = None
+        chosen: list[tuple[int, ...]] = []
+        for choice in product(*(range(len(options[i])) for i in open_rows)):
+            for i, c in zip(open_rows, choice, strict=True):
+                grid[i] = values(options[i][c])
+            b = score()
+            if least is None or b < least:
+                least, chosen = b, [choice]
+            elif b == least:
+                chosen.append(choice)
+        best = least or 0
+        for p, i in enumerate(open_rows):
+            winners[i] = {c[p] for c in chosen}
+    else:
+        # Too many combinations: each row on its own, the others at their first reading.
+        for i in open_rows:
+            scores = []
+            for c, o in enumerate(options[i]):
+                grid[i] = values(o)
+                scores.append((score(), c))
+            grid[i] = values(options[i][0])
+            least_i = min(s for s, _ in scores)
+            winners[i] = {c for s, c in scores if s == least_i}
+            best = max(best, least_i)
+    for i in open_rows:
+        kept = [options[i][c] for c in sorted(winners[i])]
+        if len(kept) == 1 and best:
+            others = "；".join(
+                "/".join("" if v is None else f"{v:g}" for v in values(o))
+                for o in options[i]
+                if o is not kept[0]
+            )
+            table.chosen[rows[i][0].row] = (
+                f"按违反规则最少的读法读取；其他读法：{others}" if others else ""
+            )
+        if len(kept) == 1:
+            reasons[i] = None
+        options[i] = kept
 
 
 def _app_specs(rows: Sequence[str]) -> list[RowSpec]:
@@ -235,30 +402,33 @@ def _app_specs(rows: Sequence[str]) -> list[RowSpec]:
     ]
 
 
-def _applications_cross(rows: Sequence[str]) -> Check:
-    """balance and outcome_sum over the flattened table, for choosing among readings."""
+def _applications_breaks(rows: Sequence[str]) -> Breaks:
+    """How many of balance, outcome_sum and the row totals a filled table 三 breaks."""
     index = {r: i * 7 for i, r in enumerate(rows)}
-    outcomes = [r for r in rows if r not in ("new", "carried_in", "total", "carried_out")]
+    outcomes = [index[r] for r in rows if r not in ("new", "carried_in", "total", "carried_out")]
+    sums: list[Sum] = [(index[r] + 6, tuple(range(index[r], index[r] + 6))) for r in rows]
+    balance = [index.get(r) for r in ("new", "carried_in", "total", "carried_out")]
+    total = index.get("total")
 
-    def check(v: tuple[Number | None, ...]) -> bool:
+    def count(v: Sequence[Number | None]) -> int:
+        n = broken(v, sums)
         for c in range(7):
+            if total is not None:
+                n += broken(v, [(total + c, tuple(o + c for o in outcomes))])
+            if None not in balance:
+                new, carried_in, tot, carried_out = (v[b + c] for b in balance)  # type: ignore[operator]
+                if None not in (new, carried_in, tot, carried_out):
+                    n += abs(new + carried_in - tot - carried_out) > 1e-9  # type: ignore[operator]
+        return n
 
-            def at(row: str, col: int = c) -> Number | None:
-                return v[index[row] + col] if row in index else None
-
-            sides = [at("new"), at("carried_in"), at("total"), at("carried_out")]
-            if all(x is not None for x in sides) and sides[0] + sides[1] != sides[2] + sides[3]:  # type: ignore[operator]
-                return False
-            parts = [at(r) for r in outcomes]
-            total = at("total")
-            if total is not None and all(p is not None for p in parts) and total != sum(parts):  # type: ignore[arg-type]
-                return False
-        return True
-
-    return check
+    return count
 
 
-def read_applications(text: str, start: int, end: int) -> TableRead:
+def _review_breaks(v: Sequence[Number | None]) -> int:
+    return broken(v, _REVIEW_SUMS)
+
+
+def read_applications(text: str, start: int, end: int, repeats_collapsed: bool = False) -> TableRead:
     """Table 三: 收到和处理政府信息公开申请情况."""
     table = TableRead()
     split = [r for r in K.application_rows(True) if r != "other.total"]
@@ -276,14 +446,18 @@ def read_applications(text: str, start: int, end: int) -> TableRead:
             rows.index("other.overdue_correction"),
             RowSpec("other.heading", _APP_RES["other.total"], ()),
         )
-    scanned = _read_rows(text, start, end, specs, table)
+    read = _read_rows(text, start, end, specs, table, repeats_collapsed)
     table.missing_rows = [r for r in table.missing_rows if r != "other.heading"]
-    scanned = [(spec, s) for spec, s in scanned if spec.keys]
-    table.found = len(scanned) >= 3
+    read = [(spec, s) for spec, s in read if spec.keys]
+    table.found = sum(1 for _, s in read if s is not None) >= 1 and len(read) >= 3
     if not table.found:
         return table
-    read_rows = [spec.row for spec, _ in scanned]
-    _resolve(scanned, table, _applications_cross(read_rows))
+    _resolve(
+        read,
+        table,
+        _applications_breaks([spec.row for spec, _ in read]),
+        table.layout_collapsed,
+    )
     for row in table.missing_rows:
         for key in (K.application_key(row, c) for c in K.APPLICANT_COLUMNS):
             table.cells.pop(key, None)
@@ -300,17 +474,19 @@ def active_layout(text: str, start: int, end: int) -> str | None:
     return None
 
 
-def read_active(text: str, start: int, end: int, layout: str) -> TableRead:
+def read_active(
+    text: str, start: int, end: int, layout: str, repeats_collapsed: bool = False
+) -> TableRead:
     """Table 二: 主动公开政府信息情况, in the given layout."""
     table = TableRead(layout=layout)
     specs = [
         RowSpec(row, _ACTIVE_RES[row], tuple(f"active.{row}.{c}" for c in cols))
         for row, cols in K.ACTIVE_ROWS[layout]
     ]
-    scanned = _read_rows(text, start, end, specs, table)
-    table.found = len(scanned) >= 2
+    read = _read_rows(text, start, end, specs, table, repeats_collapsed)
+    table.found = len(read) >= 2 and any(s is not None for _, s in read)
     if table.found:
-        _resolve(scanned, table)
+        _resolve(read, table, None, table.layout_collapsed)
         for row in table.missing_rows:
             for key in (
                 f"active.{row}.{c}" for r, cols in K.ACTIVE_ROWS[layout] if r == row for c in cols
@@ -319,27 +495,39 @@ def read_active(text: str, start: int, end: int, layout: str) -> TableRead:
     return table
 
 
-def read_review(text: str, start: int, end: int) -> TableRead:
+def read_review(text: str, start: int, end: int, repeats_collapsed: bool = False) -> TableRead:
     """Table 四: 行政复议、行政诉讼, fifteen values after the header."""
     table = TableRead()
     headers = list(_REVIEW_HEADER.finditer(text, start, end))
     if not headers:
-        return table
+        return _no_cases(text, start, end, table)
     first_value = re.compile(r"\d").search(text, headers[0].end(), end)
     limit = first_value.start() if first_value else end
     header_end = (
         max(m.end() for m in headers if m.end() <= limit) if first_value else headers[-1].end()
     )
     table.labels["review"] = (headers[0].start(), header_end)
-    spec = RowSpec("review", re.compile(""), K.REVIEW_KEYS, _REVIEW_CHECK)
-    s = scan(text, header_end, end)
-    table.found = bool(s.tokens)
-    if table.found:
-        _resolve([(spec, s)], table)
-        if "review" in table.missing_rows:
-            table.missing_rows = ["review"]
+    spec = RowSpec("review", re.compile(""), K.REVIEW_KEYS, _REVIEW_SUMS)
+    found = runs(text, header_end, end)
+    s = found[0] if found else None
+    table.found = s is not None
+    if s is not None:
+        collapsed = repeats_collapsed and _collapsed([(spec, s)])
+        _resolve([(spec, s)], table, _review_breaks, collapsed)
     else:
         table.missing_rows.append("review")
+    return table
+
+
+def _no_cases(text: str, start: int, end: int, table: TableRead) -> TableRead:
+    """Table 四 replaced by a sentence that no case arose: every cell 0, read from it."""
+    m = _NO_CASES.search(text, start, end)
+    if m is None or re.search(r"\d+\s*(?:件|起|宗|个|次)", text[start:end]):
+        return table
+    table.found = True
+    table.labels["review"] = (m.start(), m.end())
+    for key in K.REVIEW_KEYS:
+        table.cells[key] = Cell(0, m.start(), m.end())
     return table
 
 

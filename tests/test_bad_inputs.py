@@ -112,10 +112,15 @@ def test_a_report_without_tables_is_read_with_every_table_missing(batch):
     missing = sorted(
         f["cells"][0].split(".")[0] for f in record["findings"] if f["rule"] == "table_missing"
     )
-    assert missing == ["active", "applications", "review"]
-    assert all(v is None for v in record["cells"].values())
+    # Table 四 is replaced by the sentence 未发生行政复议和行政诉讼: fifteen zeros, read from it.
+    assert missing == ["active", "applications"]
+    review = {k: v for k, v in record["cells"].items() if k.startswith(("review", "litigation"))}
+    assert len(review) == 15 and set(review.values()) == {0}
+    assert record["evidence"]["review.total"]["snippet"] == "未发生行政复议和行政诉讼"
+    assert all(v is None for k, v in record["cells"].items() if k not in review)
     claims = {c["claim"]: c["verdict"] for c in record["contradictions"]}
-    assert claims == {"received": "unclear", "review": "unclear", "litigation": "unclear"}
+    # The sentence is the table now, not a claim about it.
+    assert claims == {"received": "unclear"}
 
 
 def test_prompt_injection_cannot_change_a_confirmed_cell_and_is_flagged():
