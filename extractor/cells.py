@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import combinations
 
 Number = int | float
 # A sum the row's printed cells must satisfy: cell `total` = the sum of cells `parts`.
@@ -29,7 +30,7 @@ _UNIT = re.compile(r"万元|元")
 _SIGN_WORD = re.compile(r"增加|减少|增|减")
 # What makes a number text rather than a value: a sub-item number ("2." / "2、" before its
 # label), a date, a percentage, a page ("第3页").
-_NOT_VALUE_AFTER = re.compile(r"\s*[.、](?!\d)|[年月日号%‰]|\s*[)）]")
+_NOT_VALUE_AFTER = re.compile(r"\s*(?:[.、](?!\d)|[年月日号%‰)])")
 MAX_READINGS = 20000
 
 
@@ -157,13 +158,17 @@ def signature(gap: str) -> str:
     return sig if sig else (" " if gap else "")
 
 
-def separator(scans: Sequence[Scan], expected: Sequence[int]) -> str:
+def separator(scans: Sequence[Scan], expected: Sequence[int], hint: str = "") -> str:
     """The whitespace that separates two cells in this table: the most common gap between
-    values of rows that have exactly their number of values."""
+    values of rows that have exactly their number of values (or, when no row has, the
+    separator of another table of the same report, `hint`)."""
     counts: Counter[str] = Counter()
     for s, n in zip(scans, expected, strict=True):
         if len(s.tokens) == n:
             counts.update(signature(g) for g in s.gaps[1:-1])
+    counts.pop("", None)
+    if not counts and hint:
+        return hint
     if not counts:
         for s in scans:
             counts.update(signature(g) for g in s.gaps[1:-1])
@@ -339,9 +344,35 @@ def readings(
         glued.append(reading)
         if len(glued) > MAX_READINGS:
             return [], f"数字粘连，可能的读法过多（{n} 列）"
+    if not glued and all(g == "" for g in s.gaps):
+        sparse = list(_sparse(s, n, sums))
+        if sparse:
+            return sparse, f"数字粘连且空格未留痕迹：{k} 段数字对应 {n} 列"
     if not glued:
         return [], f"{k} 个数值对应 {n} 列"
     return glued, f"数字粘连：{k} 段数字对应 {n} 列，没有一种读法符合本行合计"
+
+
+def _sparse(s: Scan, n: int, sums: Sequence[Sum]) -> Iterator[tuple[Cell | None, ...]]:
+    """Readings of a glued run too short for its row: a crawler that removed every space
+    left no trace of the blank cells, so the values sit in some of the columns, in order.
+    A total is printed whenever a part is, and blank parts add nothing to it."""
+    for p in range(1, n):
+        for cut in _glued(s, p, (), forced=False):
+            for cols in combinations(range(n), p):
+                row: list[Cell | None] = [None] * n
+                for c, cell in zip(cols, cut, strict=True):
+                    row[c] = cell
+                if all(_sparse_sum(row, total, parts) for total, parts in sums):
+                    yield tuple(row)
+
+
+def _sparse_sum(row: Sequence[Cell | None], total: int, parts: Sequence[int]) -> bool:
+    t = row[total]
+    printed = [row[p].value for p in parts if row[p] is not None]  # type: ignore[union-attr]
+    if t is None:
+        return not printed
+    return abs(t.value - sum(printed)) < 1e-9  # type: ignore[operator, arg-type]
 
 
 def _values(reading: Sequence[Cell | None]) -> tuple[Number | None, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from extractor.cells import Cell
 from extractor.errors import UnreadableInput
@@ -53,7 +54,7 @@ def repeats_collapsed(text: str) -> bool:
     and the tables decide whether their runs look like that."""
     lines = [line.strip() for line in text.split("\n")]
     lines = [line for line in lines if line]
-    return len(lines) > 40 and all(a != b for a, b in zip(lines, lines[1:], strict=False))
+    return len(lines) > 40 and all(a != b for a, b in pairwise(lines))
 
 
 def read_tables(text: str, sections: dict[str, Section], year: int | None) -> Tables:
@@ -70,7 +71,7 @@ def read_tables(text: str, sections: dict[str, Section], year: int | None) -> Ta
     active = read_active(text, start2, end2, layout, collapsed)
     if applications.found and "三" not in sections and applications.labels:
         start4 = max(start4, max(e for _, e in applications.labels.values()))
-    review = read_review(text, start4, end4, collapsed)
+    review = read_review(text, start4, end4, collapsed, applications.separator)
     return Tables(layout, active, applications, review)
 
 

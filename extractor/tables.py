@@ -72,6 +72,7 @@ class TableRead:
     missing_rows: list[str] = field(default_factory=list)
     labels: dict[str, tuple[int, int]] = field(default_factory=dict)
     layout_collapsed: bool = False  # repeated cells were printed once
+    separator: str = ""  # the whitespace between two cells
     # Rows whose reading was chosen by the arithmetic although it breaks some rule, with the
     # other readings of the printed text: the report's error, not a doubt of ours.
     chosen: dict[str, str] = field(default_factory=dict)
@@ -164,9 +165,15 @@ def _find_labels(
         if m is None:
             spans.append(None)
             continue
-        spans.append((m.start(), m.end()))
+        spans.append((m.start(), _stripped_end(m)))
         pos = m.end()
     return spans
+
+
+def _stripped_end(m: re.Match[str]) -> int:
+    """Where a loosely matched label ends, without the whitespace it may have taken after
+    its last character: that whitespace is the gap before the row's first cell."""
+    return m.start() + len(m.group(0).rstrip())
 
 
 def _assign(
@@ -210,6 +217,9 @@ def _assign(
             return _BEFORE
         return _INF
 
+    # A run of blank marks alone carries no value ("本年增 / 减" split over lines leaves a
+    # lone "/"): passing it over costs little.
+    stray = [_STRAY if any(t.value is not None for t in r.tokens) else _BEFORE for r in found]
     # dp[i][j]: the cheapest assignment of the first j runs to the first i rows.
     dp = [[_INF] * (k + 1) for _ in range(m + 1)]
     back: list[list[tuple[int, int, bool]]] = [[(0, 0, False)] * (k + 1) for _ in range(m + 1)]
@@ -219,8 +229,8 @@ def _assign(
             here = dp[i][j]
             if here >= _INF:
                 continue
-            if j < k and here + _STRAY < dp[i][j + 1]:
-                dp[i][j + 1], back[i][j + 1] = here + _STRAY, (i, j, False)
+            if j < k and here + stray[j] < dp[i][j + 1]:
+                dp[i][j + 1], back[i][j + 1] = here + stray[j], (i, j, False)
             if i < m:
                 empty = _EMPTY if spans[i] else 0
                 if here + empty < dp[i + 1][j]:
@@ -283,14 +293,17 @@ def _read_rows(
 
 
 def _resolve(
+    text: str,
     rows: list[tuple[RowSpec, Scan | None]],
     table: TableRead,
     breaks: Breaks | None = None,
     collapsed: bool = False,
+    hint: str = "",
 ) -> None:
     """Choose each row's reading; record cells, ambiguities and unreadable rows."""
     scans = [(spec, s) for spec, s in rows if s is not None]
-    sep = separator([s for _, s in scans], [len(spec.keys) for spec, _ in scans])
+    sep = separator([s for _, s in scans], [len(spec.keys) for spec, _ in scans], hint)
+    table.separator = sep
     options: list[list[tuple[Cell | None, ...]]] = []
     reasons: list[str | None] = []
     for spec, s in rows:
@@ -299,6 +312,7 @@ def _resolve(
             reasons.append(None)
             continue
         opts, reason = readings(s, len(spec.keys), sep, spec.sums, collapsed)
+        opts = _in_domain(spec, opts, text)
         distinct: dict[tuple[Number | None, ...], tuple[Cell | None, ...]] = {}
         for o in opts:
             distinct.setdefault(values(o), o)  # the first of equal readings: leftmost drop
@@ -327,6 +341,24 @@ def _resolve(
             span = (min(a for a, _ in spans), max(b for _, b in spans)) if spans else (0, 0)
             candidates = [v for v in dict.fromkeys(vals) if v is not None]
             table.ambiguous[key] = (reason or "有多种读法", candidates, span)
+
+
+def _in_domain(
+    spec: RowSpec, opts: list[tuple[Cell | None, ...]], text: str
+) -> list[tuple[Cell | None, ...]]:
+    """The readings that put a signed value only in a signed column (本年增/减): a cut of
+    "156-5997" that leaves a negative count, or of "97+82179" that puts "+8…" under a
+    count, is no reading. When every reading does, the printed value stands and
+    value_domain reports it."""
+    if len(opts) < 2:
+        return opts
+    signed = [K.value_kind(k) == "signed" for k in spec.keys]
+
+    def fits(c: Cell | None, sg: bool) -> bool:
+        return c is None or c.value is None or sg or (c.value >= 0 and text[c.start] != "+")
+
+    kept = [o for o in opts if all(fits(c, sg) for c, sg in zip(o, signed, strict=True))]
+    return kept or opts
 
 
 def _choose(
@@ -428,7 +460,9 @@ def _review_breaks(v: Sequence[Number | None]) -> int:
     return broken(v, _REVIEW_SUMS)
 
 
-def read_applications(text: str, start: int, end: int, repeats_collapsed: bool = False) -> TableRead:
+def read_applications(
+    text: str, start: int, end: int, repeats_collapsed: bool = False
+) -> TableRead:
     """Table 三: 收到和处理政府信息公开申请情况."""
     table = TableRead()
     split = [r for r in K.application_rows(True) if r != "other.total"]
@@ -453,6 +487,7 @@ def read_applications(text: str, start: int, end: int, repeats_collapsed: bool =
     if not table.found:
         return table
     _resolve(
+        text,
         read,
         table,
         _applications_breaks([spec.row for spec, _ in read]),
@@ -486,7 +521,7 @@ def read_active(
     read = _read_rows(text, start, end, specs, table, repeats_collapsed)
     table.found = len(read) >= 2 and any(s is not None for _, s in read)
     if table.found:
-        _resolve(read, table, None, table.layout_collapsed)
+        _resolve(text, read, table, None, table.layout_collapsed)
         for row in table.missing_rows:
             for key in (
                 f"active.{row}.{c}" for r, cols in K.ACTIVE_ROWS[layout] if r == row for c in cols
@@ -495,7 +530,9 @@ def read_active(
     return table
 
 
-def read_review(text: str, start: int, end: int, repeats_collapsed: bool = False) -> TableRead:
+def read_review(
+    text: str, start: int, end: int, repeats_collapsed: bool = False, separator: str = ""
+) -> TableRead:
     """Table 四: 行政复议、行政诉讼, fifteen values after the header."""
     table = TableRead()
     headers = list(_REVIEW_HEADER.finditer(text, start, end))
@@ -504,7 +541,9 @@ def read_review(text: str, start: int, end: int, repeats_collapsed: bool = False
     first_value = re.compile(r"\d").search(text, headers[0].end(), end)
     limit = first_value.start() if first_value else end
     header_end = (
-        max(m.end() for m in headers if m.end() <= limit) if first_value else headers[-1].end()
+        max(_stripped_end(m) for m in headers if m.end() <= limit)
+        if first_value
+        else _stripped_end(headers[-1])
     )
     table.labels["review"] = (headers[0].start(), header_end)
     spec = RowSpec("review", re.compile(""), K.REVIEW_KEYS, _REVIEW_SUMS)
@@ -513,7 +552,7 @@ def read_review(text: str, start: int, end: int, repeats_collapsed: bool = False
     table.found = s is not None
     if s is not None:
         collapsed = repeats_collapsed and _collapsed([(spec, s)])
-        _resolve([(spec, s)], table, _review_breaks, collapsed)
+        _resolve(text, [(spec, s)], table, _review_breaks, collapsed, separator)
     else:
         table.missing_rows.append("review")
     return table
