@@ -203,3 +203,110 @@ def render_report(
             + "</body></html>"
         )
     return "\n\n".join(parts) + "\n"
+
+
+# The layouts of scraped dumps that no template renders: a PDF's text layer, a crawler
+# record with every space removed, a crawler text dump that printed repeated lines once.
+DUMP_LAYOUTS = ("pdf", "glued", "collapsed")
+
+
+def _wrap(label: str, width: int) -> list[str]:
+    return [label[i : i + width] for i in range(0, len(label), width)] or [""]
+
+
+def _pdf_row(
+    rng: random.Random, label: str, values: Sequence[str], width: int, before: float = 0.4
+) -> list[str]:
+    """One table row as a PDF text layer prints it: the values on one line, the label
+    wrapped around them (the values between two halves of the label, after it, or on the
+    line before it)."""
+    numbers = " ".join(v if v else "" for v in values).strip()
+    lines = _wrap(label, width)
+    if len(lines) == 1:
+        return [numbers, label] if rng.random() < before else [f"{label} {numbers}"]
+    middle = (len(lines) - 1) // 2 + 1
+    return [*lines[:middle], numbers, *lines[middle:]]
+
+
+def render_dump(cells: Cells, layout: str, seed: int = 0, year: int = 2024) -> str:
+    """A whole report in one of DUMP_LAYOUTS; every table cell must be filled (a dump
+    that drops blank cells is a different form)."""
+    rng = random.Random(seed)
+    fmt = "2019" if "active.rules.made" in cells else "2021"
+    if layout == "pdf":
+        return _render_pdf(cells, fmt, rng, year)
+    text = render_report(cells, fmt=fmt, layout="lines", year=year)
+    if layout == "glued":
+        head, sep, tables = text.partition("二、主动公开政府信息情况")
+        return head + sep + "".join(tables.split())
+    if layout == "collapsed":
+        out: list[str] = []
+        for line in text.split("\n"):
+            if line.strip() and out and out[-1] == line:
+                continue
+            if line.strip():
+                out.append(line)
+        return "\n".join(out) + "\n"
+    raise ValueError(layout)
+
+
+def _render_pdf(cells: Cells, fmt: str, rng: random.Random, year: int) -> str:
+    width = rng.randint(9, 16)
+    lines: list[str] = []
+    page = [1]
+
+    def footer() -> None:
+        if rng.random() < 0.08:
+            page[0] += 1
+            lines.append(f"- {page[0]} -")
+
+    for row, cols in K.ACTIVE_ROWS[fmt]:
+        if row in ACTIVE_HEADERS[fmt]:
+            lines.extend(ACTIVE_HEADERS[fmt][row].replace("\t", " ").split("\n"))
+        keys = [f"active.{row}.{c}" for c in cols]
+        lines.extend(
+            _pdf_row(
+                rng, K.active_row_name(row, fmt), [value_text(k, cells[k]) for k in keys], 99, 0
+            )
+        )
+        footer()
+    active = "\n".join(lines)
+    lines = ["（本列数据的勾稽关系为：第一项加第二项之和，", "等于第三项加第四项之和）"]
+    lines += ["申请人情况", "自然人", "法人或其他组织", "总计"]
+    lines += ["商业", "企业", "科研", "机构", "社会公益", "组织", "法律服务", "机构", "其他"]
+    other_split = K.application_key("other.overdue_correction", "total") in cells
+    # The side heading 三、本年度办理结果 comes out a character per line among the rows.
+    side = list("三、本年度办理结果")
+    for r in K.application_rows(other_split):
+        label = APP_LABELS[r]
+        if r in APP_GROUPS and r != "granted" and (r != "other.overdue_correction" or other_split):
+            lines.append(APP_GROUPS[r])
+        if len(label) > 8 and rng.random() < 0.15:
+            label = label[:-1]  # a character lost at the cell's edge
+        keys = [K.application_key(r, c) for c in K.APPLICANT_COLUMNS]
+        row_lines = _pdf_row(rng, label, [value_text(k, cells[k]) for k in keys], width)
+        if r not in ("new", "carried_in", "total", "carried_out") and side:
+            row_lines.insert(rng.randint(0, len(row_lines)), side.pop(0))
+        lines.extend(row_lines)
+        footer()
+    lines.extend(side)
+    apps = "\n".join(lines)
+    header = REVIEW_HEADER.replace("\t", "\n").split("\n")
+    review = "\n".join([*header, " ".join(value_text(k, cells[k]) for k in K.REVIEW_KEYS)])
+    parts = [
+        f"示例县人民政府{year}年政府信息公开工作年度报告",
+        "一、总体情况",
+        f"{year}年，示例县人民政府认真贯彻落实《条例》，推进政务公开。",
+        "- 1 -",
+        "二、主动公开政府信息情况",
+        active,
+        "三、收到和处理政府信息公开申请情况",
+        apps,
+        "四、政府信息公开行政复议、行政诉讼情况",
+        review,
+        "五、存在的主要问题及改进情况",
+        "政策解读形式还需丰富。",
+        "六、其他需要报告的事项",
+        "无。",
+    ]
+    return "\n".join(parts) + "\n"

@@ -189,7 +189,7 @@ def extract_with_model(doc: Document, backend: str, settings: ModelSettings) -> 
         for key in record.cells:
             if key not in record.unreadable and key not in record.ambiguous:
                 record.read_by.setdefault(key, "rules")
-    record.findings = validate(record) + disagreements
+    record.findings = [*record.findings, *validate(record), *disagreements]
     audit_prose(record, doc, sections, model_claims)
     record.extraction = Extraction(
         backend="llm" if backend == "llm" else "hybrid",

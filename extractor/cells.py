@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from itertools import combinations
+from itertools import combinations, pairwise
 
 Number = int | float
 # A sum the row's printed cells must satisfy: cell `total` = the sum of cells `parts`.
@@ -30,7 +30,7 @@ _UNIT = re.compile(r"万元|元")
 _SIGN_WORD = re.compile(r"增加|减少|增|减")
 # What makes a number text rather than a value: a sub-item number ("2." / "2、" before its
 # label), a date, a percentage, a page ("第3页").
-_NOT_VALUE_AFTER = re.compile(r"\s*(?:[.、](?!\d)|[年月日号%‰)])")
+_NOT_VALUE_AFTER = re.compile(r"[.、](?!\d)|\s*(?:[年月日号](?![ \t]*(?:\n|$))|[%‰)])")
 MAX_READINGS = 20000
 
 
@@ -140,15 +140,38 @@ def scan(text: str, start: int, end: int) -> Scan:
 
 
 def runs(text: str, start: int, end: int) -> list[Scan]:
-    """Every run of values between `start` and `end`, in reading order."""
-    out = []
+    """Every run of values between `start` and `end`, in reading order. A run that holds
+    several lines of several values each (a PDF text layer prints a row per line) is one
+    run per line."""
+    out: list[Scan] = []
     pos = start
     while pos < end:
         s = scan(text, pos, end)
         if not s.tokens:
             break
-        out.append(s)
+        out.extend(_by_line(s))
         pos = max(s.end, s.tokens[-1].end)
+    return out
+
+
+def _by_line(s: Scan) -> list[Scan]:
+    breaks = [i for i, g in enumerate(s.gaps[1:-1], 1) if "\n" in g]
+    if not breaks:
+        return [s]
+    bounds = [0, *breaks, len(s.tokens)]
+    if any(b - a < 2 for a, b in pairwise(bounds)):
+        return [s]
+    out = []
+    for a, b in pairwise(bounds):
+        tokens = s.tokens[a:b]
+        gaps = (
+            s.gaps[a] if a == 0 else "",
+            *s.gaps[a + 1 : b],
+            s.gaps[b] if b == len(s.tokens) else "",
+        )
+        out.append(
+            Scan(tokens, gaps, s.end if b == len(s.tokens) else tokens[-1].end, tokens[0].start)
+        )
     return out
 
 

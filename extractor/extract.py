@@ -27,7 +27,7 @@ def extract_document(
         return extract_with_model(doc, backend, model)
     sections = find_sections(doc.text.text)
     record = read_report(doc, sections)
-    record.findings = validate(record)
+    record.findings = [*record.findings, *validate(record)]  # the reader's notes first
     audit_prose(record, doc, sections)
     return record
 

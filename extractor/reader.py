@@ -12,7 +12,7 @@ from extractor.metadata import report_titles, title
 from extractor.sections import Section, find_sections
 from extractor.tables import TableRead, active_layout, read_active, read_applications, read_review
 from extractor.text import MappedText
-from schemas import Ambiguity, Extraction, ReportRecord, SectionSpan, Span, Unreadable
+from schemas import Ambiguity, Extraction, Finding, ReportRecord, SectionSpan, Span, Unreadable
 from schemas import keys as K
 
 
@@ -151,4 +151,18 @@ def read_report(doc: Document, sections: dict[str, Section] | None = None) -> Re
     _merge(record, doc.text, tables.active, active, "未找到表二")
     _merge(record, doc.text, tables.applications, apps, "未找到表三")
     _merge(record, doc.text, tables.review, K.REVIEW_KEYS, "未找到表四")
+    for table in (tables.active, tables.applications):
+        for row, note in table.chosen.items():
+            keys = [k for k in record.cells if k.rsplit(".", 1)[0].endswith(f".{row}")]
+            record.findings.append(
+                Finding(
+                    rule="reading_chosen",
+                    severity="info",
+                    status="not_checkable",
+                    cells=keys,
+                    message=f"{row} 行数字粘连，没有一种读法符合全部规则：{note}；"
+                    "按此读法违反的规则是报告本身的错误",
+                    evidence=[record.evidence[k] for k in keys if k in record.evidence][:1],
+                )
+            )
     return record

@@ -8,6 +8,8 @@ from schemas import Finding, ReportRecord, Span
 from schemas import keys as K
 
 Number = int | float
+# The reason the reader gives for a row or table whose label it did not find.
+NOT_FOUND = "未找到"
 ARITHMETIC_RULES = frozenset(
     {
         "balance",
@@ -164,13 +166,25 @@ def _missing(record: ReportRecord) -> Iterator[Finding]:
         for row, row_keys in rows.items():
             if all(lost(k) for k in row_keys):
                 reason = record.unreadable[row_keys[0]].reason
-                yield Finding(
-                    rule="row_missing",
-                    severity="error",
-                    status="failed",
-                    cells=row_keys,
-                    message=f"表{table} {row} 行缺失或无法读取：{reason}",
-                )
+                if reason.startswith(NOT_FOUND):
+                    yield Finding(
+                        rule="row_missing",
+                        severity="error",
+                        status="failed",
+                        cells=row_keys,
+                        message=f"表{table} {row} 行缺失：{reason}",
+                    )
+                else:
+                    # The row is printed and we could not read its values: our doubt, not
+                    # the report's error.
+                    yield Finding(
+                        rule="reading_doubt",
+                        severity="warning",
+                        status="not_checkable",
+                        cells=row_keys,
+                        message=f"表{table} {row} 行已印出，但其数值未能读出：{reason}",
+                        evidence=_evidence(record, row_keys),
+                    )
 
 
 def _format_outdated(record: ReportRecord) -> Iterator[Finding]:

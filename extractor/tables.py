@@ -46,10 +46,15 @@ def _item(n: int, required: bool = False) -> str:
     return rf"(?:{n}\s*[.、]\s*){'' if required else '?'}"
 
 
-def _worn(label: str) -> str:
-    """A label whose last two characters may be missing: PDF dumps drop or garble a
-    character at a cell's edge (保护第三方合法权, 其他法律行政法规禁止公)."""
-    return f"{label[:-2]}(?:{label[-2]}(?:{label[-1]})?)?"
+def _worn(label: str, keep: int = 0) -> str:
+    """A label of which only the first characters are sure to be there: a PDF text layer
+    drops or garbles a character at a cell's edge (保护第三方合法权, 其他法律行政法规禁止公)
+    and prints a wrapped label's second half after the row's values."""
+    keep = keep or max(4, min(len(label) - 2, 6))
+    tail = ""
+    for ch in reversed(label[keep:]):
+        tail = f"(?:{ch}{tail})?"
+    return label[:keep] + tail
 
 
 @dataclass(frozen=True)
@@ -89,21 +94,21 @@ _APP_LABELS: tuple[tuple[str, str], ...] = (
     ("granted", _PAREN + r"予以公开"),
     ("partial", _PAREN + r"部分公开" + _NOTE),
     ("denied.state_secret", _item(1) + _worn("属于国家秘密")),
-    ("denied.prohibited", _item(2) + r"其他法律(?:行政)?法规" + _worn("禁止公开")),
+    ("denied.prohibited", _item(2) + r"其他法律(?:行政)?法规" + _worn("禁止公开", 2)),
     ("denied.security", _item(3) + r"危及[^\d]{0,6}?三安全一稳定[”\"']?"),
     ("denied.third_party", _item(4) + _worn("保护第三方合法权益")),
     ("denied.internal", _item(5) + _worn("属于三类内部事务信息")),
     ("denied.process", _item(6) + _worn("属于四类过程性信息")),
     ("denied.enforcement_file", _item(7) + _worn("属于行政执法案卷")),
     ("denied.inquiry", _item(8) + _worn("属于行政查询事项")),
-    ("unavailable.not_held", _item(1) + r"本机关不掌握(?:相关)?(?:的)?" + _worn("政府信息")),
+    ("unavailable.not_held", _item(1) + r"本机关不掌握(?:相关)?(?:的)?" + _worn("政府信息", 2)),
     ("unavailable.needs_creation", _item(2) + _worn("没有现成信息需要另行制作")),
     ("unavailable.unclear", _item(3) + _worn("补正后申请内容仍不明确")),
     ("not_processed.petition", _item(1) + _worn("信访举报投诉类申请")),
     ("not_processed.duplicate", _item(2) + r"重复申请"),
     ("not_processed.publication", _item(3) + _worn("要求提供公开出版物")),
     ("not_processed.excessive", _item(4) + _worn("无正当理由大量反复申请")),
-    ("not_processed.confirmation", _item(5) + r"要求行政机关确认或重新出具已获取(?:的)?信息?"),
+    ("not_processed.confirmation", _item(5) + _worn("要求行政机关确认或重新出具已获取信息")),
     ("other.total", _PAREN + r"其他处理"),
     (
         "other.overdue_correction",
@@ -213,7 +218,7 @@ def _assign(
             return _UNLABELLED if prev_end[i] <= a and b <= nxt_start[i] else _INF
         if span[1] <= a and b <= nxt_start[i]:
             return 0
-        if prev_end[i] <= a and b <= span[0] and text.count("\n", b, span[0]) <= 1:
+        if prev_end[i] <= a and b <= span[0] and _adjacent(text, b, span[0]):
             return _BEFORE
         return _INF
 
@@ -247,6 +252,13 @@ def _assign(
             assigned[pi] = found[pj]
         i, j = pi, pj
     return assigned
+
+
+def _adjacent(text: str, a: int, b: int) -> bool:
+    """Whether nothing but the line break, a page footer or the characters of a side heading
+    printed one per line stands between a run ending at `a` and a label starting at `b`."""
+    lines = text[a:b].split("\n")
+    return all(len(line.strip()) <= 2 for line in lines[1:-1])
 
 
 def _collapsed(rows: Sequence[tuple[RowSpec, Scan | None]]) -> bool:
@@ -379,6 +391,29 @@ def _choose(
     def score() -> int:
         return breaks([v for row in grid for v in row])
 
+    # First the sure part: a reading that breaks a rule whose other cells are all settled
+    # is wrong whatever the open rows hold (an open cell breaks nothing).
+    unknown = [(None,) * len(rows[i][0].keys) for i in range(len(options))]
+    for i in open_rows:
+        saved = grid[:]
+        for j in open_rows:
+            grid[j] = unknown[j]
+        least_i = None
+        kept_i = []
+        for o in options[i]:
+            grid[i] = values(o)
+            b = score()
+            if least_i is None or b < least_i:
+                least_i, kept_i = b, [o]
+            elif b == least_i:
+                kept_i.append(o)
+        grid[:] = saved
+        if least_i == 0:
+            options[i] = kept_i
+            grid[i] = values(kept_i[0])
+    open_rows = [i for i in open_rows if len(options[i]) > 1]
+    if not open_rows:
+        return
     combos = 1
     for i in open_rows:
         combos *= len(options[i])
@@ -399,16 +434,10 @@ def _choose(
         for p, i in enumerate(open_rows):
             winners[i] = {c[p] for c in chosen}
     else:
-        # Too many combinations: each row on its own, the others at their first reading.
+        # Too many combinations to try, and settling rows one at a time can settle two
+        # of them jointly wrong: rows stay open (ambiguous) rather than guessed.
         for i in open_rows:
-            scores = []
-            for c, o in enumerate(options[i]):
-                grid[i] = values(o)
-                scores.append((score(), c))
-            grid[i] = values(options[i][0])
-            least_i = min(s for s, _ in scores)
-            winners[i] = {c for s, c in scores if s == least_i}
-            best = max(best, least_i)
+            winners[i] = set(range(len(options[i])))
     for i in open_rows:
         kept = [options[i][c] for c in sorted(winners[i])]
         if len(kept) == 1 and best:

@@ -142,11 +142,21 @@ def test_table_missing_and_row_missing(cells):
         cells[key] = None
     for c in K.APPLICANT_COLUMNS:
         cells[APP("partial", c)] = None
-    unreadable = {k: Unreadable(reason="row not found") for k in cells if cells[k] is None}
+    unreadable = {k: Unreadable(reason="未找到该行") for k in cells if cells[k] is None}
     findings = validate(record(cells, unreadable=unreadable))
     assert [(f.rule, f.cells[0]) for f in findings] == [
         ("row_missing", APP("partial", "natural")),
         ("table_missing", "review.upheld"),
+    ]
+
+
+def test_a_printed_row_we_could_not_read_is_our_doubt_not_a_missing_row(cells):
+    for c in K.APPLICANT_COLUMNS:
+        cells[APP("partial", c)] = None
+    unreadable = {k: Unreadable(reason="9 个数值对应 7 列") for k in cells if cells[k] is None}
+    findings = validate(record(cells, unreadable=unreadable))
+    assert [(f.rule, f.severity, f.status) for f in findings] == [
+        ("reading_doubt", "warning", "not_checkable")
     ]
 
 
