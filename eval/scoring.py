@@ -233,15 +233,15 @@ def score_prose(record: ReportRecord, case: RealCase) -> ProseScore:
             continue
         if any(k in doubtful or record.cells.get(k) is None for k in s.cells):
             out.on_doubtful_cells += 1
-        gi = next((g for g, i in pairs.items() if i == si), None)
-        if gi is not None and case.figures[gi].verdict == "contradiction":
+        matched = next((label for label, i in pairs.items() if i == si), None)
+        if matched is not None and case.figures[matched].verdict == "contradiction":
             continue
-        if any(_at(g, s, text) for g in ignored) and s.rule == "narrative_sum":
+        if s.rule == "narrative_sum" and any(_at(f, s, text) for f in ignored):
             continue
         out.fp += 1
         labelled = (
-            f", labelled {case.figures[gi].verdict}"
-            if gi is not None
+            f", labelled {case.figures[matched].verdict}"
+            if matched is not None
             else ", not a labelled figure"
         )
         out.misses.append(

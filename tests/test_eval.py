@@ -213,3 +213,30 @@ def test_the_hybrid_path_is_scored_from_its_cassette(cases):
     # "12345热线" once did: prose figures now need a whole number and, for 收到/办理, 申请).
     assert metrics["false_alarm_rate"] == 0.0
     assert metrics["contradiction_recall"] == 1.0
+
+
+def test_the_real_variants_catch_a_judge_that_forgives_off_by_one(real_run, monkeypatch):
+    import extractor.align as align
+
+    judge = align.judge
+
+    def forgiving(topic, stated, record):
+        verdict, cells, table = judge(topic, stated, record)
+        if verdict == "contradiction" and table is not None and abs(abs(table - stated) - 1) < 1e-6:
+            return "consistent", cells, table
+        return verdict, cells, table
+
+    honest = real_eval.totals(real_run)[0]
+    caught_by_one = [r for r in real_run.variants if r.prose.tp and _changed_by_one(r.case.note)]
+    assert caught_by_one, "the variants include figures changed by one that the judge catches"
+    _replace_everywhere(monkeypatch, judge, forgiving)
+    broken = real_eval.totals(real_eval.run())[0]
+    # the labels do not move (they come from the gold cells); the hits fall
+    assert broken.vtp + broken.vfn == honest.vtp + honest.vfn
+    assert broken.vtp < honest.vtp
+
+
+def _changed_by_one(note: str) -> bool:
+    """A variant's note ends with "<old> → <new>"."""
+    old, _, new = note.rsplit(" ", 3)[-3:]
+    return abs(abs(float(new) - float(old)) - 1) < 1e-6
