@@ -406,7 +406,105 @@ def _page_blocks(page: Any, page_no: int) -> list[_Line | _Table]:
                 )
             )
     blocks.sort(key=lambda b: b.top)
-    return blocks
+    return _unruled_rows(blocks)
+
+
+_TAB: tuple[str, int, Box] = ("\t", 0, (0.0, 0.0, 0.0, 0.0))
+
+
+def _values_at(piece: Piece) -> int | None:
+    """Where the value cells at the end of a line start (the line's label is before), or
+    None for a line that does not end in values set apart by a tab."""
+    text = _piece_text(piece)
+    fields = text.split("\t")
+    at = len(text)
+    start = None
+    for f in reversed(fields):
+        at -= len(f)
+        if not f.strip() or not all(_VALUE.fullmatch(w) for w in f.split()):
+            # A value closer to its label than a tab's gap: the words at the field's end.
+            tail = re.search(r"(?: (?:" + _VALUE.pattern + r"))+$", f)
+            if tail and start is not None:
+                start = at + tail.start() + 1
+            break
+        start = at
+        at -= 1  # the tab before it
+    if start is None or (start == 0 and len(fields) < 2):
+        return None
+    return start
+
+
+def _unruled_rows(blocks: list[_Line | _Table]) -> list[_Line | _Table]:
+    """Rows of a table drawn without ruling lines, from the positions of its words.
+
+    A label that wraps around its values (the values centred between its lines, or on its
+    first line with the rest below) is printed as several lines; the lines left of the
+    value columns and next to a line of values, tightly spaced, are that row's label. Lines
+    above a row of values without a label go up to the one that starts with an item number;
+    lines below one go on while they start with none."""
+    lines = [b for b in blocks if isinstance(b, _Line)]
+    values = {id(b): _values_at(b.piece) for b in lines}
+    taken: set[int] = set()
+    out: list[_Line | _Table] = []
+    merged: dict[int, _Line] = {}
+    for i, b in enumerate(lines):
+        at = values[id(b)]
+        if at is None:
+            continue
+        value_x = b.piece[at][2][0]
+
+        def label_only(o: _Line, value_x: float = value_x) -> bool:
+            return values[id(o)] is None and "\t" not in _piece_text(o.piece) and o.x1 < value_x
+
+        def close(a: _Line, z: _Line) -> bool:
+            return z.top - a.bottom < 0.8 * max(a.size, z.size)
+
+        above: list[_Line] = []
+        if not _MARKER.match(_piece_text(b.piece[:at]).strip()):
+            j = i - 1
+            nearest = b
+            while j >= 0 and id(lines[j]) not in taken and label_only(lines[j]):
+                if not close(lines[j], nearest):
+                    break
+                above.insert(0, lines[j])
+                nearest = lines[j]
+                if _MARKER.match(_piece_text(lines[j].piece)):
+                    break
+                j -= 1
+            if above and not _MARKER.match(_piece_text(above[0].piece)):
+                above = []
+        below: list[_Line] = []
+        j = i + 1
+        nearest = b
+        while j < len(lines) and label_only(lines[j]) and close(nearest, lines[j]):
+            if _HEADING.match(_piece_text(lines[j].piece)):
+                break
+            below.append(lines[j])
+            nearest = lines[j]
+            j += 1
+        if not above and not below:
+            continue
+        own = b.piece[:at]
+        while own and own[-1][0] == "\t":
+            own = own[:-1]
+        label = _join([o.piece for o in above] + ([own] if own else []) + [o.piece for o in below])
+        group = [*above, b, *below]
+        taken.update(id(o) for o in group)
+        merged[id(group[0])] = _Line(
+            b.page,
+            min(o.top for o in group),
+            max(o.bottom for o in group),
+            min(o.x0 for o in group),
+            max(o.x1 for o in group),
+            b.size,
+            [*label, _TAB, *b.piece[at:]],
+        )
+    for blk in blocks:
+        if id(blk) in merged:
+            out.append(merged[id(blk)])
+        elif id(blk) not in taken:
+            out.append(blk)
+    return out
 
 
 def _furniture(block: _Line | _Table, height: float) -> bool:
@@ -465,6 +563,8 @@ def _write(pages: list[tuple[float, float, list[_Line | _Table]]]) -> _Writer:
             text = _piece_text(block.piece)
             wrapped = (
                 prev.page == block.page
+                and "\t" not in text
+                and "\t" not in _piece_text(prev.piece)
                 and prev.x1 >= right - 1.5 * prev.size
                 and block.x0 <= left + 0.5 * block.size
                 and _piece_text(prev.piece)[-1] not in _STOPS

@@ -25,10 +25,14 @@ from extractor.ingest import read_document
 from extractor.pdf import (
     PdfLimits,
     _continue,
+    _Line,
+    _line_piece,
+    _piece_text,
     _Row,
     _stacked,
     _Table,
     _table,
+    _unruled_rows,
     read_pdf,
     set_limits,
 )
@@ -366,3 +370,29 @@ def test_an_unsupported_file_named_explicitly_is_an_error_record(tmp_path, capsy
     record = extract_path(path)
     assert isinstance(record, ErrorRecord)
     assert record.error.kind == "unsupported_format"
+
+
+def _line(text: str, x: float, top: float, size: float = 10) -> _Line:
+    chars = []
+    pos = x
+    for word in text.split("|"):
+        chars += _chars(word, pos, top, size)
+        pos += len(word) * size + 3 * size  # a gap wider than two characters: a column
+    piece = _line_piece(chars, 1, True)
+    return _Line(1, top, top + size, x, pos - 3 * size, size, piece)
+
+
+def test_an_unruled_row_whose_label_wraps_around_its_values_is_one_row():
+    blocks = [
+        _line("1.上一行|1|2", 0, 0),
+        _line("2.要求行政机关确认或", 0, 14),
+        _line("|||||||||||3|4", 0, 22),  # the values, centred between the label's lines
+        _line("重新出具已获取信息", 0, 30),
+        _line("3.下一行|5|6", 0, 48),
+    ]
+    rows = [_piece_text(b.piece) for b in _unruled_rows(blocks)]  # type: ignore[arg-type]
+    assert rows == [
+        "1.上一行\t1\t2",
+        "2.要求行政机关确认或重新出具已获取信息\t3\t4",
+        "3.下一行\t5\t6",
+    ]
