@@ -16,18 +16,19 @@ from extractor.backends import BACKENDS, ModelSettings
 from extractor.batch import Totals, append_line, finished_sources, run
 from extractor.cache import DEFAULT_PATH as DEFAULT_CACHE
 from extractor.cache import ResponseCache
-from extractor.errors import ConfigError
-from extractor.ingest import discover
+from extractor.errors import ConfigError, UnreadableInput
+from extractor.ingest import discover, read_document
 from extractor.llm import LLM, MODES, LLMConfig
 from extractor.output import FORMATS, Writer, to_json
 from extractor.pages import HtmlWriter
+from extractor.pdf import DEFAULT_LIMITS, PdfLimits, set_limits
 from extractor.summary import SummaryWriter
 from schemas import ErrorRecord
 
 DESCRIPTION = """\
 Read 政府信息公开工作年度报告 (government information disclosure annual reports) and audit
-their tables. For each input file (.txt, .md, .html, .htm, .docx; folders are walked
-recursively) write one record: the canonical cells of the four tables, where each value was
+their tables. For each input file (.txt, .md, .html, .htm, .docx, .pdf; folders are walked
+recursively, and files of other types in them are counted and named) write one record: the canonical cells of the four tables, where each value was
 read in the original text, and the findings of the arithmetic checks (勾稽关系).
 
 Exit status: 0 when every input was read (findings are data, not errors); 1 when some input
@@ -138,6 +139,36 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="no progress bar or summary on stderr"
     )
+    pdf = parser.add_argument_group(
+        "PDF", "limits that refuse a PDF as too_large before it is read (a PDF bomb)"
+    )
+    pdf.add_argument(
+        "--dump-text",
+        action="store_true",
+        help="print the text each input is read as, which evidence offsets point into (for a "
+        "PDF: the extracted text, tables rebuilt one row per line), instead of records",
+    )
+    pdf.add_argument(
+        "--pdf-max-pages",
+        type=int,
+        default=DEFAULT_LIMITS.max_pages,
+        metavar="N",
+        help="most pages of one PDF (default %(default)s)",
+    )
+    pdf.add_argument(
+        "--pdf-max-bytes",
+        type=int,
+        default=DEFAULT_LIMITS.max_bytes,
+        metavar="N",
+        help="largest PDF file in bytes (default %(default)s)",
+    )
+    pdf.add_argument(
+        "--pdf-max-stream",
+        type=int,
+        default=DEFAULT_LIMITS.max_stream,
+        metavar="N",
+        help="most bytes of one page's content once decompressed (default %(default)s)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -195,7 +226,11 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as e:
         print(f"extract: {e}", file=sys.stderr)
         return 2
-    inputs = list(discover(args.paths))
+    set_limits(PdfLimits(args.pdf_max_bytes, args.pdf_max_pages, args.pdf_max_stream))
+    unsupported: list[Path] = []
+    inputs = list(discover(args.paths, unsupported))
+    if args.dump_text:
+        return _dump_text(inputs)
     totals = Totals()
     resume = bool(args.output) and args.format == "jsonl" and not args.no_resume
     if resume:
@@ -264,7 +299,33 @@ def main(argv: list[str] | None = None) -> int:
             model.llm.cache.close()
     if not args.quiet:
         print(_closing(totals, args, backend, prices), file=sys.stderr)
+        if unsupported:
+            print(_skipped(unsupported), file=sys.stderr)
     return 1 if totals.unreadable else 0
+
+
+def _skipped(paths: list[Path], shown: int = 10) -> str:
+    names = ", ".join(str(p) for p in paths[:shown])
+    more = f" and {len(paths) - shown} more" if len(paths) > shown else ""
+    return f"extract: skipped: {len(paths)} file(s) of unsupported types ({names}{more})"
+
+
+def _dump_text(inputs: list[Path]) -> int:
+    """Print the decoded (for a PDF: extracted) text of each input; offsets point into it."""
+    failed = 0
+    for path in inputs:
+        try:
+            doc = read_document(path)
+        except UnreadableInput as e:
+            print(f"extract: {path}: {e.message}", file=sys.stderr)
+            failed += 1
+            continue
+        if len(inputs) > 1:
+            print(f"==> {path} <==")
+        sys.stdout.write(doc.text.original)
+        if not doc.text.original.endswith("\n"):
+            sys.stdout.write("\n")
+    return 1 if failed else 0
 
 
 def _closing(

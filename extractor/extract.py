@@ -8,6 +8,7 @@ from pathlib import Path
 from extractor.backends import ModelSettings, extract_with_model
 from extractor.errors import ConfigError, UnreadableInput
 from extractor.ingest import Document, discover, read_document
+from extractor.layout import finish_pdf_record
 from extractor.prose import audit_prose
 from extractor.reader import read_report
 from extractor.rules import validate
@@ -24,11 +25,14 @@ def extract_document(
     if backend != "rules":
         if model is None:
             raise ConfigError(f"backend {backend} needs a model")
-        return extract_with_model(doc, backend, model)
-    sections = find_sections(doc.text.text)
-    record = read_report(doc, sections)
-    record.findings = [*record.findings, *validate(record)]  # the reader's notes first
-    audit_prose(record, doc, sections)
+        record = extract_with_model(doc, backend, model)
+    else:
+        sections = find_sections(doc.text.text)
+        record = read_report(doc, sections)
+        record.findings = [*record.findings, *validate(record)]  # the reader's notes first
+        audit_prose(record, doc, sections)
+    if doc.layout is not None:
+        finish_pdf_record(record, doc)
     return record
 
 

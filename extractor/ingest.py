@@ -1,4 +1,4 @@
-"""Input files to decoded text: encodings, HTML, DOCX. The only module that reads files."""
+"""Input files to decoded text: encodings, HTML, DOCX, PDF. The only module that reads files."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from pathlib import Path
 
 from extractor.errors import UnreadableInput
 from extractor.normalise import normalise
+from extractor.pdf import Layout, read_pdf
 from extractor.text import MappedText
 
-SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx"})
+SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".pdf"})
 _HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _BOMS = (
@@ -31,6 +32,7 @@ class Document:
     source: str
     text: MappedText
     encoding: str
+    layout: Layout | None = None  # for a PDF: page and box of each character of the original
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -103,11 +105,24 @@ def read_document(path: Path, source: str | None = None) -> Document:
         raise UnreadableInput("missing", "no such file") from e
     except OSError as e:
         raise UnreadableInput("io", e.strerror or str(e)) from e
-    return parse_document(data, source or str(path), suffix=path.suffix.lower())
+    suffix = path.suffix.lower()
+    if suffix and suffix not in SUFFIXES and not data.startswith(b"%PDF-"):
+        raise UnreadableInput(
+            "unsupported_format",
+            f"{suffix} files are not read (reports are {', '.join(sorted(SUFFIXES))})",
+        )
+    return parse_document(data, source or str(path), suffix=suffix)
 
 
 def parse_document(data: bytes, source: str, suffix: str = ".txt") -> Document:
     """Decode and normalise the bytes of one input."""
+    if suffix == ".pdf" or data[:1024].lstrip().startswith(b"%PDF-"):
+        if not data.strip():
+            raise UnreadableInput("empty", "empty file")
+        if b"%PDF-" not in data[:1024]:
+            raise UnreadableInput("corrupt", "named .pdf but not a PDF file")
+        original, layout = read_pdf(data)
+        return Document(source, normalise(original), "pdf", layout)
     if suffix == ".docx" or data[:4] == b"PK\x03\x04":
         if suffix != ".docx" and b"word/" not in data[:2000]:
             raise UnreadableInput("binary", "a zip archive, not a report")
@@ -120,13 +135,19 @@ def parse_document(data: bytes, source: str, suffix: str = ".txt") -> Document:
     return Document(source, normalise(original, html_input=html_input), encoding)
 
 
-def discover(paths: Iterable[str]) -> Iterator[Path]:
-    """Input files under `paths`: files as given, folders walked recursively in sorted order."""
+def discover(paths: Iterable[str], skipped: list[Path] | None = None) -> Iterator[Path]:
+    """Input files under `paths`: files as given, folders walked recursively in sorted order.
+    Files in folders that are not of a report type are left out and, given a list
+    `skipped`, added to it so that the caller can say so."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUFFIXES:
+                if not child.is_file():
+                    continue
+                if child.suffix.lower() in SUFFIXES:
                     yield child
+                elif skipped is not None:
+                    skipped.append(child)
         else:
             yield path

@@ -145,12 +145,25 @@ def slug(source: str) -> str:
     return f"{stem}-{hashlib.sha1(source.encode('utf-8')).hexdigest()[:8]}"
 
 
+def _pdf_link(record: ReportRecord, page: int | None = None) -> str:
+    """A link to a PDF report (at `page`), for a reviewer to check the text it was read as."""
+    if record.extraction.encoding != "pdf":
+        return ""
+    uri = Path(record.source).resolve().as_uri()
+    if page is None:
+        return f'<a class="pdf" href="{escape(uri)}">PDF</a>'
+    return f'<a class="pdf" href="{escape(uri)}#page={page}">PDF 第 {page} 页</a>'
+
+
 def _marks(original: str, record: ReportRecord, bad_cells: set[str], bad_claims: set[int]) -> str:
     """The original text with every read cell and every claim wrapped in a <mark>."""
     spans: list[tuple[int, int, str]] = []
     for key, span in record.evidence.items():
         cls = "bad" if key in bad_cells else ""
-        spans.append((span.start, span.end, f'<mark data-cell="{escape(key)}" class="{cls}">'))
+        where = f' title="PDF 第 {span.page} 页"' if span.page else ""
+        spans.append(
+            (span.start, span.end, f'<mark data-cell="{escape(key)}" class="{cls}"{where}>')
+        )
     for i, claim in enumerate(record.claims):
         cls = "claim bad" if i in bad_claims else "claim"
         spans.append((claim.start, claim.end, f'<mark data-claim="{i}" class="{cls}">'))
@@ -180,9 +193,11 @@ def _finding_item(f: Finding, record: ReportRecord, css: str) -> str:
     target = _target(f, record)
     attr = f' data-target="{escape(target)}"' if target else ""
     quotes = "；".join(f"「{escape(' '.join(e.snippet.split())[:40])}」" for e in f.evidence[:3])
+    pages = sorted({e.page for e in f.evidence if e.page})
+    links = " ".join(_pdf_link(record, p) for p in pages[:3])
     return (
         f'<li class="finding {css}" data-rule="{f.rule}" data-status="{f.status}"{attr}><code>{f.rule}</code> '
-        f"{escape(f.message)}{'<br>见 ' + quotes if quotes else ''}</li>"
+        f"{escape(f.message)}{'<br>见 ' + quotes if quotes else ''}{' · ' + links if links else ''}</li>"
     )
 
 
@@ -294,6 +309,7 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
             0, "<section><h2>未发现问题</h2>表格勾稽关系成立，正文数字与表格一致。</section>"
         )
     title = f"{record.body or '（未识别机关）'} {record.year or ''} 年政府信息公开工作年度报告"
+    pdf = record.extraction.encoding == "pdf"
     read = sum(v is not None for v in record.cells.values())
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>
@@ -301,9 +317,9 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
 <body data-report="{page_slug}">
 <header><h1>{escape(title)}</h1>
 <div class="meta">{escape(record.source)} · 格式 {record.format or "未知"} · 读取 {read}/{len(record.cells)} 格 ·
-问题 {len([f for f in failed if f.rule != "extraction_disagreement"])} 处 · 方式 {record.extraction.backend} · <a href="../index.html">全部报告</a></div></header>
+问题 {len([f for f in failed if f.rule != "extraction_disagreement"])} 处 · 方式 {record.extraction.backend} · {_pdf_link(record) + " · " if pdf else ""}<a href="../index.html">全部报告</a></div></header>
 <main><div>{"".join(sections)}<section>{_tables(record, bad)}</section></div>
-<section><h2>原文（高亮：读取的格、正文数字）</h2><pre id="text">{_marks(original, record, bad, bad_claims)}</pre></section></main>
+<section><h2>{"PDF 提取文本（表格按线框重排，每行一格一列；" if pdf else "原文（"}高亮：读取的格、正文数字）</h2><pre id="text">{_marks(original, record, bad, bad_claims)}</pre></section></main>
 <script src="../carry.js"></script><script>{PAGE_SCRIPT}</script></body></html>
 """
 

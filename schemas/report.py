@@ -20,6 +20,14 @@ class Span(BaseModel):
     chunk: str | None = Field(
         default=None, description="the chunk a model read it from (None: the deterministic reader)"
     )
+    page: int | None = Field(
+        default=None, description="for a PDF: the page it is printed on, counted from 1"
+    )
+    bbox: list[float] | None = Field(
+        default=None,
+        description="for a PDF: its box on that page, [x0, top, x1, bottom] in points from the "
+        "page's top left corner",
+    )
 
 
 class Ambiguity(BaseModel):
