@@ -77,6 +77,15 @@ class Tokens(BaseModel):
     completion: int = 0
 
 
+class InputStamp(BaseModel):
+    """The input file as it was read, so that a rerun can tell whether it changed."""
+
+    path: str = Field(description="absolute path of the file (one name per file)")
+    size: int = Field(description="size in bytes")
+    mtime_ns: int = Field(description="modification time, nanoseconds since the epoch")
+    sha256: str = Field(description="SHA-256 of the file's bytes, hex")
+
+
 class Extraction(BaseModel):
     backend: Literal["rules", "llm", "hybrid"]
     model: str | None = None
@@ -99,6 +108,9 @@ class Extraction(BaseModel):
         default_factory=list, description="model calls that failed for good, and why"
     )
     encoding: str | None = Field(default=None, description="how the input bytes were decoded")
+    input: InputStamp | None = Field(
+        default=None, description="the input file as read (None: standard input or in memory)"
+    )
 
 
 class SectionSpan(BaseModel):

@@ -133,11 +133,15 @@ def test_auto_without_a_model_says_it_runs_the_rules(no_model, capsys):
 def test_a_model_backend_without_a_model_is_a_usage_error(no_model, capsys, backend):
     code, out, err = run([str(EXAMPLES), "--backend", backend], capsys)
     assert code == 2 and out == ""
-    assert f"--backend {backend} needs a model" in err
+    # Everything missing is named at once, not one at a time.
+    assert err.count("\n") == 1 and err.startswith("extract: error: ")
+    assert f"--backend {backend} needs an endpoint (--base-url or OPENAI_BASE_URL" in err
+    assert "and a model name (--model or OPENAI_MODEL)" in err
 
 
 def test_a_key_without_a_model_name_is_a_usage_error(no_model, monkeypatch, capsys):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-used-anywhere-000")
     code, _, err = run([str(EXAMPLES), "--backend", "hybrid"], capsys)
-    assert code == 2 and "no model" in err
+    assert code == 2 and "needs a model name (--model or OPENAI_MODEL)" in err
+    assert "endpoint" not in err
     assert "sk-test" not in err
