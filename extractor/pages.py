@@ -345,7 +345,7 @@ class HtmlWriter:
         (folder / "reports").mkdir(parents=True, exist_ok=True)
         self.rows: list[dict] = []
         self.carries: list[Carry] = []
-        self.csv_file = open(folder / "findings.csv", "w", encoding="utf-8", newline="")
+        self.csv_file = open(folder / "findings.csv", "w", encoding="utf-8-sig", newline="")
         self.csv = csv.DictWriter(self.csv_file, FINDINGS_COLUMNS)
         self.csv.writeheader()
 

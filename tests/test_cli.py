@@ -55,7 +55,8 @@ def test_json_and_csv_formats(tmp_path, capsys):
     target = tmp_path / "cells.csv"
     code, out, _ = run([source, "--format", "csv", "-o", str(target), "-q"], capsys)
     assert code == 0 and out == ""
-    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    rows = [r for r in rows if r["kind"] == "cell"]
     assert len(rows) == len(record["cells"])
     amount = next(r for r in rows if r["key"] == "active.procurement.amount")
     assert (amount["value"], amount["unit"], amount["status"], amount["snippet"]) == (
@@ -145,3 +146,22 @@ def test_a_key_without_a_model_name_is_a_usage_error(no_model, monkeypatch, caps
     assert code == 2 and "needs a model name (--model or OPENAI_MODEL)" in err
     assert "endpoint" not in err
     assert "sk-test" not in err
+
+
+def test_csv_opens_in_excel_and_carries_the_findings(tmp_path, capsys):
+    """UTF-8 with a BOM (Excel on Chinese Windows reads GBK otherwise), and the findings in
+    the same table, told apart by `kind`."""
+    source = str(EXAMPLES / "002_00e19431bcd07e12.txt")
+    code, out, _ = run([source, "--format", "csv", "-q"], capsys)
+    assert code == 0
+    assert out.startswith("\ufeffkind,source,")
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
+    findings = [r for r in rows if r["kind"] == "finding"]
+    [outdated] = [r for r in findings if r["rule"] == "format_outdated"]
+    assert (outdated["severity"], outdated["status"]) == ("warning", "failed")
+    assert outdated["body"] == "工农区人民政府" and outdated["reason"]
+    review = tmp_path / "review"
+    assert run([source, "--html", str(review), "-q"], capsys)[0] == 0
+    data = (review / "findings.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfsource,")
+    assert ",format_outdated,warning,failed," in data.decode("utf-8-sig")

@@ -108,7 +108,7 @@ def test_index_csv_and_carry_chain(site):
     assert pair["fy2023.txt"]["rules"]["carry_chain"] == 1
     assert pair["fy2024.txt"]["rules"]["carry_chain"] == 1
     assert "carry_chain" in data["rules"]
-    rows = list(csv.DictReader((out / "findings.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((out / "findings.csv").open(encoding="utf-8-sig")))
     chain = [r for r in rows if r["rule"] == "carry_chain"]
     assert len(chain) == 2 and "上年报告结转下年度 2，本年报告上年结转 0" in chain[0]["message"]
     carry = (out / "carry.js").read_text(encoding="utf-8")
