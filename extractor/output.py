@@ -91,11 +91,7 @@ def _csv_rows(record: Record) -> Iterable[dict[str, object]]:
             "severity": f.severity,
             "left": f.left,
             "right": f.right,
-            **(
-                {"start": first.start, "end": first.end, "snippet": first.snippet}
-                if first
-                else {}
-            ),
+            **({"start": first.start, "end": first.end, "snippet": first.snippet} if first else {}),
         }
 
 
