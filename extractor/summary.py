@@ -29,6 +29,9 @@ RULE_NAMES = {
     "narrative_mismatch": "正文与表格不一致",
     "narrative_sum": "正文合计不符",
     "extraction_disagreement": "读取分歧",
+    "carry_chain": "跨年度结转",
+    "prompt_injection": "针对模型的指令",
+    "unreadable": "无法读取",
 }
 
 
