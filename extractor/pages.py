@@ -160,7 +160,9 @@ def suspects(record: ReportRecord) -> set[str]:
 
     def failures(cells: dict) -> int:
         trial = record.model_copy(update={"cells": cells})
-        return sum(1 for f in validate(trial) if f.status == "failed" and f.rule in ARITHMETIC_RULES)
+        return sum(
+            1 for f in validate(trial) if f.status == "failed" and f.rule in ARITHMETIC_RULES
+        )
 
     now = failures(record.cells)
     best: dict[str, int] = {}
@@ -274,7 +276,9 @@ def _tables(record: ReportRecord, bad: set[str], culprits: frozenset[str]) -> st
         ("litigation.after_review", "复议后起诉"),
     ):
         keys = [f"{group}.{o}" for o in K.OUTCOMES]
-        parts.append(f"<tr><th>{name}</th>{''.join(_cell(record, k, bad, culprits) for k in keys)}</tr>")
+        parts.append(
+            f"<tr><th>{name}</th>{''.join(_cell(record, k, bad, culprits) for k in keys)}</tr>"
+        )
     parts.append("</table>")
     return "".join(parts)
 
@@ -315,10 +319,7 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
     sections = []
     for title, items, css in groups:
         if items:
-            lis = "".join(
-                _finding_item(f, record, css or f.severity)
-                for f in items
-            )
+            lis = "".join(_finding_item(f, record, css or f.severity) for f in items)
             sections.append(
                 f"<section><h2>{title}（{len(items)}）</h2><ul class='findings'>{lis}</ul></section>"
             )
