@@ -36,14 +36,19 @@ def test_jsonl_on_the_examples_follows_the_contract(capsys):
     code, out, err = run([str(EXAMPLES)], capsys)
     assert code == 0
     lines = out.splitlines()
-    assert len(lines) == 5
+    assert len(lines) == 8
     records = [ReportRecord.model_validate_json(line) for line in lines]
-    assert [Path(r.source).name for r in records] == sorted(p.name for p in EXAMPLES.glob("*.txt"))
+    expected = sorted(p.relative_to(EXAMPLES) for p in EXAMPLES.rglob("*.txt"))
+    assert [Path(r.source).relative_to(EXAMPLES) for r in records] == expected
     for r in records:
         assert r.extraction.backend == "rules"
-        assert set(r.evidence) == {k for k, v in r.cells.items() if v is not None}
-    assert "5 report(s) read, 0 unreadable" in err
-    assert "format_outdated 1" in err
+        # Evidence for every cell read, and for the ambiguous ones (where the run was).
+        read = {k for k, v in r.cells.items() if v is not None}
+        assert set(r.evidence) == read | set(r.ambiguous)
+    assert "8 report(s) read, 0 unreadable" in err
+    assert (
+        "failed checks: column_sum 1, format_outdated 2, narrative_mismatch 1, outcome_sum 1" in err
+    )
 
 
 def test_json_and_csv_formats(tmp_path, capsys):
