@@ -370,9 +370,11 @@ def _evaluation(argv: list[str]) -> int:
         return USAGE
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
-    from eval.evaluate import main as evaluate
+    import importlib
 
-    return evaluate(argv)
+    # Imported by name: eval/ is the source tree's, not part of the installed package.
+    evaluate = importlib.import_module("eval.evaluate").main
+    return int(evaluate(argv))
 
 
 def main(argv: list[str] | None = None) -> int:
