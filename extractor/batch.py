@@ -38,6 +38,7 @@ class Totals:
     unreadable: int = 0
     model_failed: int = 0  # reports with a model call that failed for good
     resumed: int = 0  # records kept from an earlier run
+    ambiguous: int = 0  # cells with more than one reading
     rules: Counter[str] = field(default_factory=Counter)
     calls: int = 0
     cached: int = 0
@@ -50,6 +51,7 @@ class Totals:
             return
         self.reports += 1
         self.rules.update(f.rule for f in record.findings if f.status == "failed")
+        self.ambiguous += len(record.ambiguous)
         x = record.extraction
         self.model_failed += bool(x.errors)
         self.calls += x.calls

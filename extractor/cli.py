@@ -486,7 +486,10 @@ def _closing(
         line += f", {totals.model_failed} with failed model calls"
     if totals.resumed:
         line += f" ({totals.resumed} already done, kept from the earlier run)"
-    line += f"; failed checks: {found}{where}"
+    line += f"; failed checks: {found}"
+    if totals.ambiguous:
+        line += f"; {totals.ambiguous} ambiguous cell(s) with more than one reading (see `ambiguous`)"
+    line += where
     if backend != "rules":
         line += (
             f"\nextract: {totals.calls} model call(s), {totals.cached} from cache, "

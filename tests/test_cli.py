@@ -49,6 +49,7 @@ def test_jsonl_on_the_examples_follows_the_contract(capsys):
     assert (
         "failed checks: column_sum 1, format_outdated 2, narrative_mismatch 1, outcome_sum 1" in err
     )
+    assert "; 3 ambiguous cell(s) with more than one reading (see `ambiguous`)" in err
 
 
 def test_json_and_csv_formats(tmp_path, capsys):
