@@ -488,7 +488,9 @@ def _closing(
         line += f" ({totals.resumed} already done, kept from the earlier run)"
     line += f"; failed checks: {found}"
     if totals.ambiguous:
-        line += f"; {totals.ambiguous} ambiguous cell(s) with more than one reading (see `ambiguous`)"
+        line += (
+            f"; {totals.ambiguous} ambiguous cell(s) with more than one reading (see `ambiguous`)"
+        )
     line += where
     if backend != "rules":
         line += (
