@@ -138,6 +138,7 @@ class ModelReading:
     chunks: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     prompts: set[str] = field(default_factory=set)
+    failed_tables: set[str] = field(default_factory=set)  # a call about them failed for good
 
 
 def _ask(
@@ -182,6 +183,7 @@ def read_tables(
                 llm, TableReading, prompt, messages, usage, out, chunk, {"widths": spec.widths()}
             )
             if reading is None:
+                out.failed_tables.add(numeral)
                 continue
             for row in reading.rows:
                 _ground_row(

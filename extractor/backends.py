@@ -63,11 +63,17 @@ def _merge(
 ) -> list[Finding]:
     """Fold the model's grounded cells into `record`; return disagreement findings.
 
-    With `replace` (the llm backend) the model's reading is the only one."""
+    With `replace` (the llm backend) the model's reading is the only one, except in a table
+    about which a model call failed: a failed call is no reading, and the reader's cells
+    stand there (as in hybrid), never an empty table blamed on the report."""
     text = doc.text
     notes: list[Finding] = []
     for key in list(record.cells):
         hit: tuple[Grounded, str] | None = model.cells.get(key)
+        if replace and _table(key) in model.failed_tables:
+            if key not in record.unreadable and key not in record.ambiguous:
+                record.read_by[key] = "rules"
+            continue
         if replace:
             record.evidence.pop(key, None)
             record.ambiguous.pop(key, None)

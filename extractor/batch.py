@@ -1,29 +1,44 @@
 """Running many reports: bounded concurrency, output in input order, resume, totals.
 
 Records are written one whole line at a time (`append_line`), so a killed batch leaves only
-complete records; rerunning with the same output file skips every input already in it.
+complete records. Rerunning with the same output file keeps every record that still stands
+and reads again what did not: an input that got an error record or a failed model call, and
+an input whose file changed since its record (size, mtime, then sha256). A file is one input
+however it is named (`examples/a.txt`, `$PWD/examples/a.txt`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from extractor.backends import ModelSettings
-from extractor.extract import Record, extract_file
-from schemas import ErrorRecord
+from extractor.extract import Record, extract_document, extract_file
+from extractor.ingest import parse_document
+from schemas import ErrorRecord, InputError, InputStamp, ReportRecord
+
+if TYPE_CHECKING:
+    from extractor.backends import ModelSettings
+
+# `-` as an input: one report read from standard input.
+STDIN = Path("-")
+STDIN_SOURCE = "<stdin>"
 
 
 @dataclass
 class Totals:
     reports: int = 0
     unreadable: int = 0
-    skipped: int = 0
+    model_failed: int = 0  # reports with a model call that failed for good
+    resumed: int = 0  # records kept from an earlier run
+    ambiguous: int = 0  # cells with more than one reading
     rules: Counter[str] = field(default_factory=Counter)
     calls: int = 0
     cached: int = 0
@@ -36,7 +51,9 @@ class Totals:
             return
         self.reports += 1
         self.rules.update(f.rule for f in record.findings if f.status == "failed")
+        self.ambiguous += len(record.ambiguous)
         x = record.extraction
+        self.model_failed += bool(x.errors)
         self.calls += x.calls
         self.cached += x.cached
         self.prompt += x.tokens.prompt
@@ -51,23 +68,165 @@ class Totals:
         ) / 1e6
 
 
+def identity(path: Path) -> str:
+    """One name per file, however the user named it."""
+    return str(path.resolve())
+
+
+def unique(paths: Iterable[Path]) -> list[Path]:
+    """`paths` without a second name for a file already listed (standard input kept)."""
+    seen: set[str] = set()
+    out = []
+    for path in paths:
+        if path == STDIN:
+            out.append(path)
+            continue
+        key = identity(path)
+        if key not in seen:
+            seen.add(key)
+            out.append(path)
+    return out
+
+
+def stamp(path: Path) -> InputStamp | None:
+    """Size, mtime and sha256 of an input file, to tell later whether it changed."""
+    try:
+        st = path.stat()
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+    return InputStamp(path=identity(path), size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=digest)
+
+
+def _unchanged(old: InputStamp | None, path: Path) -> bool:
+    if old is None:
+        return False
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    if st.st_size != old.size:
+        return False
+    if st.st_mtime_ns == old.mtime_ns:
+        return True
+    try:  # touched, perhaps rewritten: the content decides
+        return hashlib.sha256(path.read_bytes()).hexdigest() == old.sha256
+    except OSError:
+        return False
+
+
+def _cut_torn_line(path: Path) -> None:
+    """A kill in the middle of a write leaves a torn last line: cut it off."""
+    with open(path, "r+b") as f:
+        size = f.seek(0, os.SEEK_END)
+        if size == 0:
+            return
+        pos = size
+        while pos > 0:
+            step = min(1 << 16, pos)
+            f.seek(pos - step)
+            block = f.read(step)
+            nl = block.rfind(b"\n")
+            if nl >= 0:
+                end = pos - step + nl + 1
+                if end < size:
+                    f.truncate(end)
+                return
+            pos -= step
+        f.truncate(0)
+
+
+def read_records(path: Path) -> Iterator[Record]:
+    """The records of a JSONL output file, in order (lines that are not records skipped)."""
+    if not path.exists():
+        return
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            record = _parse(line)
+            if record is not None:
+                yield record
+
+
+def _parse(line: str) -> Record | None:
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or "source" not in data:
+        return None
+    try:
+        if "error" in data:
+            return ErrorRecord.model_validate(data)
+        return ReportRecord.model_validate(data)
+    except ValueError:
+        return None
+
+
+def _stands(record: Record) -> bool:
+    """A record worth keeping: the report was read, and every model call it made succeeded."""
+    return isinstance(record, ReportRecord) and not record.extraction.errors
+
+
+def _record_identity(record: Record) -> str:
+    if isinstance(record, ReportRecord) and record.extraction.input is not None:
+        return record.extraction.input.path
+    return identity(Path(record.source))
+
+
 def finished_sources(path: Path) -> set[str]:
-    """The inputs an earlier run already wrote to `path` (JSONL). A torn last line, left by a
-    kill in the middle of a write, is cut off so that appending goes on cleanly."""
+    """The sources of the records in `path` that stand (after cutting a torn last line)."""
     if not path.exists():
         return set()
-    data = path.read_bytes()
-    end = data.rfind(b"\n") + 1
-    if end < len(data):
-        with open(path, "r+b") as f:
-            f.truncate(end)
-    done = set()
-    for line in data[:end].splitlines():
-        try:
-            done.add(json.loads(line)["source"])
-        except (ValueError, KeyError):
-            continue
-    return done
+    _cut_torn_line(path)
+    return {r.source for r in read_records(path) if _stands(r)}
+
+
+def prepare_resume(path: Path, inputs: list[Path]) -> tuple[list[Path], int]:
+    """The inputs still to read, and how many records of `path` stand for the others.
+
+    Records of this run's inputs that do not stand (an error, a failed model call, a file
+    changed since, a second record of one file) are taken out of `path`, so that the new
+    record replaces them. Records of inputs not named in this run are kept as they are."""
+    if not path.exists():
+        return inputs, 0
+    _cut_torn_line(path)
+    wanted = {identity(p): p for p in inputs if p != STDIN}
+    kept: set[str] = set()
+    drop: list[int] = []
+    count = 0
+    with open(path, encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            record = _parse(line)
+            if record is None:
+                continue
+            who = _record_identity(record)
+            if who not in wanted:
+                count += 1
+                continue
+            ok = (
+                who not in kept
+                and _stands(record)
+                and _unchanged(record.extraction.input, wanted[who])  # type: ignore[union-attr]
+            )
+            if ok:
+                kept.add(who)
+                count += 1
+            else:
+                drop.append(i)
+    if drop:
+        _drop_lines(path, set(drop))
+    return [p for p in inputs if p == STDIN or identity(p) not in kept], count
+
+
+def _drop_lines(path: Path, drop: set[int]) -> None:
+    """Rewrite `path` without the given lines, atomically (a kill leaves the old file)."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(path, "rb") as src, open(tmp, "wb") as dst:
+        for i, line in enumerate(src):
+            if i not in drop:
+                dst.write(line)
+    os.chmod(tmp, path.stat().st_mode & 0o7777)
+    os.replace(tmp, path)
 
 
 def append_line(fd: int, line: str) -> None:
@@ -79,6 +238,36 @@ def append_line(fd: int, line: str) -> None:
         view = view[written:]
 
 
+def extract_input(
+    path: Path, backend: str, model: ModelSettings | None
+) -> tuple[Record, str | None]:
+    """(record, decoded text) of one input: a file, stamped so that a rerun can tell whether
+    it changed, or standard input."""
+    if path == STDIN:
+        return _extract_stdin(backend, model)
+    record, original = extract_file(path, backend, model)
+    if isinstance(record, ReportRecord):
+        record.extraction.input = stamp(path)
+    return record, original
+
+
+def _extract_stdin(backend: str, model: ModelSettings | None) -> tuple[Record, str | None]:
+    from extractor.errors import ConfigError, UnreadableInput
+
+    try:
+        doc = parse_document(sys.stdin.buffer.read(), STDIN_SOURCE)
+        return extract_document(doc, backend, model), doc.text.original
+    except UnreadableInput as e:
+        return ErrorRecord(
+            source=STDIN_SOURCE, error=InputError(kind=e.kind, message=e.message)
+        ), None
+    except ConfigError:
+        raise
+    except Exception as e:  # a bug on one input must not lose the batch
+        error = InputError(kind="internal", message=f"{e.__class__.__name__}: {e}")
+        return ErrorRecord(source=STDIN_SOURCE, error=error), None
+
+
 def run(
     inputs: Iterable[Path],
     backend: str,
@@ -88,12 +277,12 @@ def run(
     """(record, decoded text) of `inputs`, in input order, at most `jobs` reports in flight."""
     if jobs <= 1:
         for path in inputs:
-            yield extract_file(path, backend, model)
+            yield extract_input(path, backend, model)
         return
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         pending: list[Future[tuple[Record, str | None]]] = []
         for path in inputs:
-            pending.append(pool.submit(extract_file, path, backend, model))
+            pending.append(pool.submit(extract_input, path, backend, model))
             while len(pending) >= 2 * jobs:
                 yield pending.pop(0).result()
         while pending:

@@ -1,4 +1,8 @@
-"""`extract`: read annual reports, check their arithmetic, write one record per report."""
+"""`extract`: read annual reports, check their arithmetic, write one record per report.
+
+The model edge (openai, instructor, langchain) is imported only when a model is used, so
+that `--help`, `--version` and the rules backend start at once.
+"""
 
 from __future__ import annotations
 
@@ -7,52 +11,93 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
-
-from tqdm import tqdm
+from typing import TYPE_CHECKING, TextIO
 
 from extractor import __version__
-from extractor.backends import BACKENDS, ModelSettings
-from extractor.batch import Totals, append_line, finished_sources, run
+from extractor.batch import (
+    Totals,
+    append_line,
+    prepare_resume,
+    read_records,
+    run,
+    unique,
+)
 from extractor.cache import DEFAULT_PATH as DEFAULT_CACHE
-from extractor.cache import ResponseCache
 from extractor.errors import ConfigError, UnreadableInput
 from extractor.ingest import discover, read_document
-from extractor.llm import LLM, MODES, LLMConfig
 from extractor.output import FORMATS, Writer, to_json
 from extractor.pages import HtmlWriter
 from extractor.pdf import DEFAULT_LIMITS, PdfLimits, set_limits
 from extractor.summary import SummaryWriter
-from schemas import ErrorRecord
+from schemas import ErrorRecord, ReportRecord
+
+if TYPE_CHECKING:
+    from extractor.backends import ModelSettings
+    from extractor.extract import Record
+    from extractor.llm import LLMConfig
+
+BACKENDS = ("rules", "llm", "hybrid", "auto")
+MODE_NAMES = ("json", "json_schema", "md_json", "tools")  # the keys of extractor.llm.MODES
+
+# Exit statuses.
+OK, NOT_READ, USAGE, OUTPUT_FAILED, CLOSED_PIPE = 0, 1, 2, 3, 141
 
 DESCRIPTION = """\
 Read 政府信息公开工作年度报告 (government information disclosure annual reports) and audit
 their tables. For each input file (.txt, .md, .html, .htm, .docx, .pdf; folders are walked
-recursively, and files of other types in them are counted and named) write one record: the canonical cells of the four tables, where each value was
-read in the original text, and the findings of the arithmetic checks (勾稽关系).
+recursively, and files of other types in them are counted and named; `-` reads one report
+from standard input) write one record: the canonical cells of the four tables, where each
+value was read in the original text, and the findings of the arithmetic checks (勾稽关系).
+The output contract is docs/format.md.
 
-Exit status: 0 when every input was read (findings are data, not errors); 1 when some input
-could not be read (it gets an error record and a line on stderr, the others are still
-written); 2 on a usage error.
+`extract eval [OPTIONS]` runs the evaluation instead (from a clone; see `extract eval -h`).
 """
+
+EPILOG = """\
+Exit status:
+  0    every input was read as asked (findings are data, not errors)
+  1    some input was not read as asked: it could not be read (an error record and a line
+       on stderr), or a model call failed for good (the reader's cells stand, the reason is
+       in extraction.errors); the other records are still written
+  2    usage or set-up error: a bad option, a model set-up that is incomplete, an output
+       (-o, --summary, --html) that cannot be created; nothing is read
+  3    an output failed while being written (disk full, ...)
+  141  standard output was closed early (e.g. `extract ... | head -1`): stops quietly
+"""
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="extract",
         description=DESCRIPTION,
+        epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="report files or folders")
     parser.add_argument(
-        "-o", "--output", metavar="FILE", help="write records to FILE instead of stdout"
+        "paths", nargs="+", metavar="PATH", help="report files or folders; - for standard input"
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write records to FILE instead of stdout (- is stdout); FILE.csv and FILE.json "
+        "choose the format unless --format says otherwise",
     )
     parser.add_argument(
         "--format",
         choices=FORMATS,
-        default="jsonl",
-        help="jsonl (default): one JSON object per line; json: one array; "
-        "csv: one row per report and cell",
+        help="jsonl (default): one JSON object per line; json: one array; csv (UTF-8 with a "
+        "BOM, for Excel): one row per report and cell, then one per finding (column kind)",
     )
     parser.add_argument(
         "--backend",
@@ -61,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="rules: the deterministic reader alone (no model); llm: the model reads every "
         "table; hybrid: the reader, with the model only where the reader cannot decide and on "
         "the prose; auto (default): hybrid when a model is configured, rules otherwise",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=_positive,
+        default=1,
+        help="reports read at once, at least 1 (bounds concurrent model calls; default 1)",
     )
     model = parser.add_argument_group(
         "model", "any OpenAI-compatible endpoint (OpenAI, DeepSeek, Qwen, vLLM, llama.cpp, Ollama)"
@@ -71,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     model.add_argument(
         "--mode",
-        choices=sorted(MODES),
+        choices=MODE_NAMES,
         help="instructor mode (default: tools, which hosted endpoints and llama.cpp both accept; "
         "json_schema where the endpoint supports it)",
     )
@@ -80,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     model.add_argument(
         "--chunk-tokens",
-        type=int,
+        type=_positive,
         default=600,
         help="token budget of one chunk of report text (default 600)",
     )
@@ -92,16 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     model.add_argument(
         "--attempts",
-        type=int,
+        type=_positive,
         default=4,
         help="tries per request on 429, 5xx, timeouts and connection errors, with exponential "
         "backoff (default 4)",
-    )
-    model.add_argument(
-        "--jobs",
-        type=int,
-        default=1,
-        help="reports read at once (bounds concurrent model calls; default 1)",
     )
     model.add_argument(
         "--cache",
@@ -134,7 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-resume",
         action="store_true",
-        help="with -o FILE.jsonl, start over instead of skipping inputs already in FILE",
+        help="with -o FILE.jsonl, start over instead of keeping the records already in FILE "
+        "(a rerun keeps them, reads again inputs that failed or changed, and --summary and "
+        "--html describe every record in FILE)",
     )
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="no progress bar or summary on stderr"
@@ -169,37 +216,60 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="most bytes of one page's content once decompressed (default %(default)s)",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
     return parser
+
+
+def _fail(message: str) -> None:
+    print(f"extract: error: {message}", file=sys.stderr)
+
+
+def _model_config(args: argparse.Namespace) -> LLMConfig | None:
+    """The model set-up the options and OPENAI_* variables give, None for the rules backend;
+    ConfigError naming everything missing at once."""
+    if args.backend == "rules":
+        return None
+    base_url = args.base_url or os.environ.get("OPENAI_BASE_URL")
+    api_key = os.environ.get("OPENAI_API_KEY")
+    name = args.model or os.environ.get("OPENAI_MODEL")
+    endpoint = bool(base_url or api_key)
+    if args.backend == "auto" and not endpoint:
+        return None
+    missing = []
+    if not endpoint:
+        missing.append(
+            "an endpoint (--base-url or OPENAI_BASE_URL; OPENAI_API_KEY alone means api.openai.com)"
+        )
+    if not name:
+        missing.append("a model name (--model or OPENAI_MODEL)")
+    if missing:
+        raise ConfigError(f"--backend {args.backend} needs {' and '.join(missing)}")
+    from extractor.llm import LLMConfig
+
+    return LLMConfig.from_env(
+        model=args.model,
+        base_url=args.base_url,
+        mode=args.mode,
+        timeout=args.timeout,
+        reasks=args.reasks,
+        attempts=args.attempts,
+    )
 
 
 def _backend(args: argparse.Namespace) -> tuple[str, ModelSettings | None]:
     """The backend to run and its model, or ConfigError for an impossible set-up."""
-    config = (
-        LLMConfig.from_env(
-            model=args.model,
-            base_url=args.base_url,
-            mode=args.mode,
-            timeout=args.timeout,
-            reasks=args.reasks,
-            attempts=args.attempts,
-        )
-        if args.backend != "rules" or args.model or args.base_url
-        else None
-    )
-    if args.backend == "rules":
-        return "rules", None
+    config = _model_config(args)
     if config is None:
-        if args.backend == "auto":
-            if not args.quiet:
-                print(
-                    "extract: no model configured (OPENAI_BASE_URL / OPENAI_API_KEY): backend rules",
-                    file=sys.stderr,
-                )
-            return "rules", None
-        raise ConfigError(
-            f"--backend {args.backend} needs a model: set OPENAI_BASE_URL or OPENAI_API_KEY"
-        )
+        if args.backend == "auto" and not args.quiet:
+            print(
+                "extract: no model configured (OPENAI_BASE_URL / OPENAI_API_KEY): backend rules",
+                file=sys.stderr,
+            )
+        return "rules", None
+    from extractor.backends import ModelSettings
+    from extractor.cache import ResponseCache
+    from extractor.llm import LLM
+
     backend = "hybrid" if args.backend == "auto" else args.backend
     if args.backend == "auto":
         where = config.base_url or "api.openai.com"
@@ -218,90 +288,230 @@ def _prices(args: argparse.Namespace, model: ModelSettings | None) -> dict[str, 
     return table.get(model.llm.config.model)
 
 
+def _format(args: argparse.Namespace) -> str:
+    """--format, or the output file's extension, or jsonl."""
+    if args.format:
+        return args.format
+    suffix = Path(args.output).suffix.lower() if args.output and args.output != "-" else ""
+    return {".csv": "csv", ".json": "json"}.get(suffix, "jsonl")
+
+
+def _create(path: str, append: bool = False) -> int:
+    """A descriptor on `path`, created with mode 0666 less the umask (0644 as a rule)."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+    return os.open(path, flags, 0o666)
+
+
+def _why(e: OSError) -> str:
+    return e.strerror or str(e)
+
+
+class _Outputs:
+    """The files one run writes, opened before any input is read so that a bad path costs
+    nothing."""
+
+    def __init__(self, args: argparse.Namespace, fmt: str, resume: bool) -> None:
+        self.fd: int | None = None
+        self.out: TextIO | None = None
+        self.summary_file: TextIO | None = None
+        self.summary: SummaryWriter | None = None
+        self.pages: HtmlWriter | None = None
+        self.owned: list[TextIO] = []
+        target = args.output
+        try:
+            if resume:
+                self.fd = _create(target, append=True)
+            elif target and target != "-":
+                self.out = open(_create(target), "w", encoding="utf-8", newline="")
+                self.owned.append(self.out)
+            else:
+                self.out = sys.stdout
+        except OSError as e:
+            self.close()
+            raise _OutputError(f"cannot write -o {target}: {_why(e)}") from e
+        if args.summary:
+            try:
+                self.summary_file = open(_create(args.summary), "w", encoding="utf-8")
+            except OSError as e:
+                self.close()
+                raise _OutputError(f"cannot write --summary {args.summary}: {_why(e)}") from e
+            self.owned.append(self.summary_file)
+            self.summary = SummaryWriter(self.summary_file)
+        if args.html:
+            try:
+                self.pages = HtmlWriter(Path(args.html))
+            except OSError as e:
+                self.close()
+                raise _OutputError(f"cannot write pages to --html {args.html}: {_why(e)}") from e
+        self.writer = Writer(self.out, fmt) if self.out is not None else None
+
+    def reopen(self, path: str) -> None:
+        """Append to `path` anew: resuming may have replaced the file under the descriptor."""
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+            self.fd = _create(path, append=True)
+
+    def write(self, record: Record, original: str | None, new: bool = True) -> None:
+        if new:
+            if self.writer is not None:
+                self.writer.write(record)
+            else:
+                append_line(self.fd, to_json(record))  # type: ignore[arg-type]
+        if self.summary:
+            self.summary.add(record, original)
+        if self.pages:
+            self.pages.add(record, original)
+
+    def finish(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        if self.summary:
+            self.summary.close()
+        if self.pages:
+            self.pages.close()
+
+    def close(self) -> None:
+        for f in self.owned:
+            f.close()
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+class _OutputError(Exception):
+    """An output cannot be created."""
+
+
+def _original(record: Record) -> str | None:
+    """The decoded text of a record's input, read again for the pages of a resumed record."""
+    if isinstance(record, ErrorRecord):
+        return None
+    where = record.extraction.input.path if record.extraction.input else record.source
+    try:
+        return read_document(Path(where), record.source).text.original
+    except UnreadableInput:
+        return None
+
+
+def _evaluation(argv: list[str]) -> int:
+    """`extract eval ...`: the evaluation of eval/, which ships with the source tree."""
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "eval" / "evaluate.py").is_file():
+        _fail("the evaluation needs the source tree (eval/ beside extractor/): run it in a clone")
+        return USAGE
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    import importlib
+
+    # Imported by name: eval/ is the source tree's, not part of the installed package.
+    evaluate = importlib.import_module("eval.evaluate").main
+    return int(evaluate(argv))
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["eval"]:
+        return _evaluation(argv[1:])
     args = build_parser().parse_args(argv)
+    try:
+        return _main(args)
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, and keep Python from complaining
+        # again when it flushes stdout at exit.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return CLOSED_PIPE
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         backend, model = _backend(args)
         prices = _prices(args, model)
     except ConfigError as e:
-        print(f"extract: {e}", file=sys.stderr)
-        return 2
+        _fail(str(e))
+        return USAGE
     set_limits(PdfLimits(args.pdf_max_bytes, args.pdf_max_pages, args.pdf_max_stream))
     unsupported: list[Path] = []
-    inputs = list(discover(args.paths, unsupported))
+    fmt = _format(args)
+    resume = bool(args.output) and args.output != "-" and fmt == "jsonl" and not args.no_resume
+    inputs = unique(discover(args.paths, unsupported))
     if args.dump_text:
         return _dump_text(inputs)
-    totals = Totals()
-    resume = bool(args.output) and args.format == "jsonl" and not args.no_resume
-    if resume:
-        done = finished_sources(Path(args.output))
-        totals.skipped = sum(1 for p in inputs if str(p) in done)
-        inputs = [p for p in inputs if str(p) not in done]
-    fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_APPEND) if resume else None
-    out: TextIO | None
-    if resume:
-        out = None
-    elif args.output:
-        out = open(args.output, "w", encoding="utf-8", newline="")
-    else:
-        out = sys.stdout
-    summary_file = open(args.summary, "w", encoding="utf-8") if args.summary else None
-    summary = SummaryWriter(summary_file) if summary_file else None
-    pages = HtmlWriter(Path(args.html)) if args.html else None
-    bar = tqdm(
-        total=len(inputs),
-        unit="report",
-        file=sys.stderr,
-        disable=args.quiet or not sys.stderr.isatty(),
-    )
     try:
-        writer = Writer(out, args.format) if out is not None else None
-        for record, original in run(inputs, backend, model, args.jobs):
-            if writer is not None:
-                writer.write(record)
-            else:
-                append_line(fd, to_json(record))  # type: ignore[arg-type]
-            totals.add(record)
-            bar.update()
-            if summary:
-                summary.add(record, original)
-            if pages:
-                pages.add(record, original)
-            if isinstance(record, ErrorRecord):
-                bar.write(f"extract: {record.source}: {record.error.message}", file=sys.stderr)
-            elif backend != "rules" and not args.quiet:
-                x = record.extraction
-                bar.write(
-                    f"extract: {record.source}: {x.calls} call(s), {x.tokens.prompt} prompt + "
-                    f"{x.tokens.completion} completion tokens"
-                    + (f", {x.cached} from cache" if x.cached else "")
-                    + (f", {len(x.errors)} failed" if x.errors else ""),
-                    file=sys.stderr,
-                )
-        if writer is not None:
-            writer.close()
-        if summary:
-            summary.close()
-        if pages:
-            pages.close()
+        outputs = _Outputs(args, fmt, resume)
+    except _OutputError as e:
+        _fail(str(e))
+        return USAGE
+    totals = Totals()
+    from tqdm import tqdm
+
+    try:
+        if resume:
+            # Records that do not stand are taken out of the file first; the rest are
+            # described by --summary and --html as if read now.
+            inputs, _ = prepare_resume(Path(args.output), inputs)
+            outputs.reopen(args.output)
+            for record in read_records(Path(args.output)):
+                totals.add(record)
+                totals.resumed += 1
+                if outputs.summary or outputs.pages:
+                    outputs.write(record, _original(record), new=False)
+        bar = tqdm(
+            total=len(inputs),
+            unit="report",
+            file=sys.stderr,
+            disable=args.quiet or not sys.stderr.isatty(),
+        )
+        try:
+            for record, original in run(inputs, backend, model, args.jobs):
+                outputs.write(record, original)
+                totals.add(record)
+                bar.update()
+                _report_line(bar, record, backend, args.quiet)
+            outputs.finish()
+        finally:
+            bar.close()
     except ConfigError as e:
-        print(f"extract: {e}", file=sys.stderr)
-        return 2
+        _fail(str(e))
+        return USAGE
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        _fail(f"writing the output failed: {_why(e)}")
+        return OUTPUT_FAILED
     finally:
-        bar.close()
-        if out is not None and out is not sys.stdout:
-            out.close()
-        if fd is not None:
-            os.close(fd)
-        if summary_file:
-            summary_file.close()
+        outputs.close()
         if model is not None and model.llm.cache is not None:
             model.llm.cache.close()
     if not args.quiet:
         print(_closing(totals, args, backend, prices), file=sys.stderr)
         if unsupported:
             print(_skipped(unsupported), file=sys.stderr)
-    return 1 if totals.unreadable else 0
+    return NOT_READ if totals.unreadable or totals.model_failed else OK
+
+
+def _report_line(bar, record: Record, backend: str, quiet: bool) -> None:
+    if isinstance(record, ErrorRecord):
+        bar.write(f"extract: {record.source}: {record.error.message}", file=sys.stderr)
+        return
+    x = record.extraction
+    if x.errors:
+        bar.write(
+            f"extract: {record.source}: {len(x.errors)} model call(s) failed, "
+            f"the reader's cells stand: {x.errors[0]}",
+            file=sys.stderr,
+        )
+    elif isinstance(record, ReportRecord) and backend != "rules" and not quiet:
+        bar.write(
+            f"extract: {record.source}: {x.calls} call(s), {x.tokens.prompt} prompt + "
+            f"{x.tokens.completion} completion tokens"
+            + (f", {x.cached} from cache" if x.cached else ""),
+            file=sys.stderr,
+        )
 
 
 def _skipped(paths: list[Path], shown: int = 10) -> str:
@@ -332,11 +542,18 @@ def _closing(
     totals: Totals, args: argparse.Namespace, backend: str, prices: dict[str, float] | None
 ) -> str:
     found = ", ".join(f"{rule} {n}" for rule, n in sorted(totals.rules.items())) or "none"
-    where = f" -> {Path(args.output)}" if args.output else ""
+    where = f" -> {Path(args.output)}" if args.output and args.output != "-" else ""
     line = f"extract: {totals.reports} report(s) read, {totals.unreadable} unreadable"
-    if totals.skipped:
-        line += f", {totals.skipped} already done (resumed)"
-    line += f"; failed checks: {found}{where}"
+    if totals.model_failed:
+        line += f", {totals.model_failed} with failed model calls"
+    if totals.resumed:
+        line += f" ({totals.resumed} already done, kept from the earlier run)"
+    line += f"; failed checks: {found}"
+    if totals.ambiguous:
+        line += (
+            f"; {totals.ambiguous} ambiguous cell(s) with more than one reading (see `ambiguous`)"
+        )
+    line += where
     if backend != "rules":
         line += (
             f"\nextract: {totals.calls} model call(s), {totals.cached} from cache, "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from extractor.backends import ModelSettings, extract_with_model
 from extractor.errors import ConfigError, UnreadableInput
 from extractor.ingest import Document, discover, read_document
 from extractor.layout import finish_pdf_record
@@ -14,6 +14,9 @@ from extractor.reader import read_report
 from extractor.rules import validate
 from extractor.sections import find_sections
 from schemas import ErrorRecord, InputError, ReportRecord
+
+if TYPE_CHECKING:
+    from extractor.backends import ModelSettings
 
 Record = ReportRecord | ErrorRecord
 
@@ -25,10 +28,16 @@ def extract_document(
     if backend != "rules":
         if model is None:
             raise ConfigError(f"backend {backend} needs a model")
+        # The model edge (openai, instructor, langchain) is imported only when a model is used.
+        from extractor.backends import extract_with_model
+
         record = extract_with_model(doc, backend, model)
     else:
         sections = find_sections(doc.text.text)
         record = read_report(doc, sections)
+        for key in record.cells:
+            if key not in record.unreadable and key not in record.ambiguous:
+                record.read_by.setdefault(key, "rules")
         record.findings = [*record.findings, *validate(record)]  # the reader's notes first
         audit_prose(record, doc, sections)
     if doc.layout is not None:

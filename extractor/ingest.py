@@ -16,12 +16,15 @@ from extractor.text import MappedText
 SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".pdf"})
 _HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# (BOM, codec for the bytes after it, the name reported). The name is that of a codec which
+# strips the BOM itself, so that `raw.decode(extraction.encoding)` is the text the offsets
+# index: utf-8-sig, utf-16, utf-32 (see docs/format.md, "Offsets").
 _BOMS = (
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
+    (b"\xef\xbb\xbf", "utf-8", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32-le", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32-be", "utf-32"),
+    (b"\xff\xfe", "utf-16-le", "utf-16"),
+    (b"\xfe\xff", "utf-16-be", "utf-16"),
 )
 
 
@@ -39,10 +42,10 @@ def decode(data: bytes) -> tuple[str, str]:
     """The text of `data` and the name of the encoding it was decoded with."""
     if not data.strip(b" \t\r\n\x00"):
         raise UnreadableInput("empty", "empty file")
-    for bom, encoding in _BOMS:
+    for bom, encoding, name in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom) :].decode(encoding), encoding
+                return data[len(bom) :].decode(encoding), name
             except UnicodeDecodeError as e:
                 raise UnreadableInput("encoding", f"starts with a {encoding} BOM but {e}") from e
     text, encoding = _decode_without_bom(data)

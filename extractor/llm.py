@@ -162,6 +162,8 @@ class LLM:
             max_retries=0,  # tenacity below owns retries, so attempts are counted once
         )
         self.client = instructor.from_openai(raw, mode=MODES[config.mode])
+        # Every request sent is an attempt, answered or not; tokens come with the answers.
+        self.client.on("completion:kwargs", self._attempt)
         self.client.on("completion:response", self._count)
         # Jobs share one LLM; each thread counts the attempts of its own call.
         self._local = threading.local()
@@ -169,9 +171,11 @@ class LLM:
         self._sleep = sleep
         self.cache = cache
 
+    def _attempt(self, *args: Any, **kwargs: Any) -> None:
+        self._local.usage.attempts += 1
+
     def _count(self, response: Any) -> None:
         current: Usage = self._local.usage
-        current.attempts += 1
         usage = getattr(response, "usage", None)
         if usage is not None:
             current.prompt += getattr(usage, "prompt_tokens", 0) or 0

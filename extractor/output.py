@@ -1,4 +1,10 @@
-"""Records to JSONL, JSON or CSV (one row per report × cell)."""
+"""Records to JSONL, JSON or CSV.
+
+The CSV is for people who open it in a spreadsheet: UTF-8 with a byte-order mark, so that
+Excel on a Chinese Windows does not take it for GBK, and one table for everything: a row per
+report and cell (`kind` cell), then a row per finding (`kind` finding), or one row for an
+input that could not be read (`kind` error).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,9 @@ from schemas import ErrorRecord, ReportRecord
 
 Record = ReportRecord | ErrorRecord
 FORMATS = ("jsonl", "json", "csv")
+BOM = "\ufeff"
 CSV_COLUMNS = (
+    "kind",
     "source",
     "body",
     "year",
@@ -24,6 +32,10 @@ CSV_COLUMNS = (
     "start",
     "end",
     "snippet",
+    "rule",
+    "severity",
+    "left",
+    "right",
 )
 
 
@@ -34,6 +46,7 @@ def to_json(record: Record) -> str:
 def _csv_rows(record: Record) -> Iterable[dict[str, object]]:
     if isinstance(record, ErrorRecord):
         yield {
+            "kind": "error",
             "source": record.source,
             "status": "error",
             "reason": f"{record.error.kind}: {record.error.message}",
@@ -47,6 +60,7 @@ def _csv_rows(record: Record) -> Iterable[dict[str, object]]:
     }
     for key, value in record.cells.items():
         row: dict[str, object] = {
+            "kind": "cell",
             **base,
             "key": key,
             "value": value,
@@ -65,6 +79,20 @@ def _csv_rows(record: Record) -> Iterable[dict[str, object]]:
             ev = record.evidence[key]
             row.update(start=ev.start, end=ev.end, snippet=ev.snippet)
         yield row
+    for f in record.findings:
+        first = f.evidence[0] if f.evidence else None
+        yield {
+            "kind": "finding",
+            **base,
+            "key": " ".join(f.cells),
+            "status": f.status,
+            "reason": f.message,
+            "rule": f.rule,
+            "severity": f.severity,
+            "left": f.left,
+            "right": f.right,
+            **({"start": first.start, "end": first.end, "snippet": first.snippet} if first else {}),
+        }
 
 
 class Writer:
@@ -73,6 +101,7 @@ class Writer:
     def __init__(self, out: TextIO, fmt: str) -> None:
         self.out, self.fmt, self.count = out, fmt, 0
         if fmt == "csv":
+            out.write(BOM)
             self.csv = csv.DictWriter(out, CSV_COLUMNS, extrasaction="ignore")
             self.csv.writeheader()
         elif fmt == "json":

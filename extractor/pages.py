@@ -17,6 +17,8 @@ from html import escape
 from pathlib import Path
 
 from extractor.corpus import Carry, carry_chain
+from extractor.rules import ARITHMETIC_RULES, validate
+from extractor.summary import RULE_NAMES
 from schemas import ErrorRecord, Finding, ReportRecord
 from schemas import keys as K
 
@@ -40,12 +42,14 @@ table.cells { border-collapse: collapse; font-size: 12px; margin-bottom: 10px; }
 table.cells th, table.cells td { border: 1px solid #ccc; padding: 2px 6px; text-align: right; }
 table.cells th { background: #f0f0f0; text-align: left; font-weight: normal; }
 table.cells td { cursor: pointer; }
-td.bad { background: #ffd7d7; font-weight: bold; }
+td.bad { background: #ffecec; }
+td.culprit { background: #ff9f9f; font-weight: bold; outline: 2px solid #c00; }
 td.doubt { background: #dde8ff; }
 td.null { color: #aaa; }
 pre#text { white-space: pre-wrap; word-break: break-all; font-family: inherit; font-size: 13px; line-height: 1.6; max-height: 80vh; overflow: auto; }
 mark { background: #fff3a8; border-radius: 2px; }
-mark.bad { background: #ffb3b3; }
+mark.bad { background: #ffd9d9; }
+mark.culprit { background: #ff9f9f; outline: 1px solid #c00; }
 mark.claim { background: #c8f0c8; }
 mark.claim.bad { background: #ffb3b3; outline: 1px solid #c00; }
 mark.flash { outline: 3px solid #06c; }
@@ -90,9 +94,9 @@ if (carry.length) {
 """
 
 INDEX_SCRIPT = """
-var rows = DATA.rows, rules = DATA.rules, page = 0, size = 100, key = 'problems', dir = -1;
+var rows = DATA.rows, rules = DATA.rules, names = DATA.names, page = 0, size = 100, key = 'problems', dir = -1;
 var body = document.getElementById('rows'), q = document.getElementById('q'), rule = document.getElementById('rule');
-rules.forEach(function (r) { var o = document.createElement('option'); o.value = r; o.textContent = r; rule.appendChild(o); });
+rules.forEach(function (r) { var o = document.createElement('option'); o.value = r; o.textContent = names[r] || r; rule.appendChild(o); });
 function filtered() {
   var text = q.value.trim(), only = rule.value;
   return rows.filter(function (r) {
@@ -119,7 +123,7 @@ function draw() {
     tr.appendChild(cell(r.format || ''));
     tr.appendChild(cell(r.problems));
     tr.appendChild(cell(r.doubts));
-    tr.appendChild(cell(Object.keys(r.rules).map(function (k) { return k + ' ' + r.rules[k]; }).join('，')));
+    tr.appendChild(cell(Object.keys(r.rules).map(function (k) { return (names[k] || k) + ' ' + r.rules[k]; }).join('，')));
     tr.appendChild(cell(r.source));
     body.appendChild(tr);
   });
@@ -155,11 +159,51 @@ def _pdf_link(record: ReportRecord, page: int | None = None) -> str:
     return f'<a class="pdf" href="{escape(uri)}#page={page}">PDF 第 {page} 页</a>'
 
 
-def _marks(original: str, record: ReportRecord, bad_cells: set[str], bad_claims: set[int]) -> str:
+def suspects(record: ReportRecord) -> set[str]:
+    """The cells of the failing equations that most likely hold the error: those whose one
+    correction (by a failing equation's difference) leaves the fewest equations failing, when
+    that is fewer than now. A column total that the other rules confirm is not among them,
+    the cell where a failing row and a failing column cross is."""
+    failing = [f for f in record.findings if f.status == "failed" and f.rule in ARITHMETIC_RULES]
+    if not failing:
+        return set()
+
+    def failures(cells: dict) -> int:
+        trial = record.model_copy(update={"cells": cells})
+        return sum(
+            1 for f in validate(trial) if f.status == "failed" and f.rule in ARITHMETIC_RULES
+        )
+
+    now = failures(record.cells)
+    best: dict[str, int] = {}
+    for f in failing:
+        if f.left is None or f.right is None:
+            continue
+        diff = f.left - f.right
+        for key in f.cells:
+            value = record.cells.get(key)
+            if value is None or isinstance(value, bool):
+                continue
+            for fixed in (value + diff, value - diff):
+                if fixed < 0:
+                    continue
+                n = failures({**record.cells, key: fixed})
+                best[key] = min(best.get(key, now), n)
+    fewest = min(best.values(), default=now)
+    return {k for k, n in best.items() if n == fewest} if fewest < now else set()
+
+
+def _marks(
+    original: str,
+    record: ReportRecord,
+    bad_cells: set[str],
+    bad_claims: set[int],
+    culprits: frozenset[str] = frozenset(),
+) -> str:
     """The original text with every read cell and every claim wrapped in a <mark>."""
     spans: list[tuple[int, int, str]] = []
     for key, span in record.evidence.items():
-        cls = "bad" if key in bad_cells else ""
+        cls = "culprit" if key in culprits else "bad" if key in bad_cells else ""
         where = f' title="PDF 第 {span.page} 页"' if span.page else ""
         spans.append(
             (span.start, span.end, f'<mark data-cell="{escape(key)}" class="{cls}"{where}>')
@@ -196,17 +240,19 @@ def _finding_item(f: Finding, record: ReportRecord, css: str) -> str:
     pages = sorted({e.page for e in f.evidence if e.page})
     links = " ".join(_pdf_link(record, p) for p in pages[:3])
     return (
-        f'<li class="finding {css}" data-rule="{f.rule}" data-status="{f.status}"{attr}><code>{f.rule}</code> '
+        f'<li class="finding {css}" data-rule="{escape(f.rule)}" data-status="{f.status}"{attr}><code>{escape(f.rule)}</code> {escape(RULE_NAMES.get(f.rule, ""))} '
         f"{escape(f.message)}{'<br>见 ' + quotes if quotes else ''}{' · ' + links if links else ''}</li>"
     )
 
 
-def _cell(record: ReportRecord, key: str, bad: set[str]) -> str:
+def _cell(record: ReportRecord, key: str, bad: set[str], culprits: frozenset[str]) -> str:
     if key not in record.cells:
         return "<td></td>"
     value = record.cells[key]
     css = (
-        "bad"
+        "culprit"
+        if key in culprits
+        else "bad"
         if key in bad
         else "doubt"
         if key in record.ambiguous or key in record.unreadable
@@ -218,14 +264,14 @@ def _cell(record: ReportRecord, key: str, bad: set[str]) -> str:
     return f'<td class="{css}" data-key="{escape(key)}"{target} title="{escape(K.label(key))}">{shown}</td>'
 
 
-def _tables(record: ReportRecord, bad: set[str]) -> str:
+def _tables(record: ReportRecord, bad: set[str], culprits: frozenset[str]) -> str:
     parts = ["<h2>二、主动公开</h2><table class='cells'>"]
     fmt = record.format if record.format in ("2021", "2019") else "2021"
     for row, cols in K.ACTIVE_ROWS[fmt]:
         keys = [f"active.{row}.{c}" for c in cols]
         names = "、".join(K.ACTIVE_NAMES[c] for c in cols)
         parts.append(
-            f"<tr><th>{K.active_row_name(row, fmt)}（{names}）</th>{''.join(_cell(record, k, bad) for k in keys)}</tr>"
+            f"<tr><th>{K.active_row_name(row, fmt)}（{names}）</th>{''.join(_cell(record, k, bad, culprits) for k in keys)}</tr>"
         )
     parts.append("</table><h2>三、依申请公开</h2><table class='cells'><tr><th></th>")
     parts += [f"<th>{K.COLUMN_LABELS[c]}</th>" for c in K.APPLICANT_COLUMNS]
@@ -234,7 +280,7 @@ def _tables(record: ReportRecord, bad: set[str]) -> str:
     for row in K.application_rows(split):
         keys = [K.application_key(row, c) for c in K.APPLICANT_COLUMNS]
         parts.append(
-            f"<tr><th>{K.ROW_LABELS[row]}</th>{''.join(_cell(record, k, bad) for k in keys)}</tr>"
+            f"<tr><th>{K.ROW_LABELS[row]}</th>{''.join(_cell(record, k, bad, culprits) for k in keys)}</tr>"
         )
     parts.append("</table><h2>四、行政复议、行政诉讼</h2><table class='cells'><tr><th></th>")
     parts += [f"<th>{o}</th>" for o in ("维持", "纠正", "其他", "未结", "总计")]
@@ -245,7 +291,9 @@ def _tables(record: ReportRecord, bad: set[str]) -> str:
         ("litigation.after_review", "复议后起诉"),
     ):
         keys = [f"{group}.{o}" for o in K.OUTCOMES]
-        parts.append(f"<tr><th>{name}</th>{''.join(_cell(record, k, bad) for k in keys)}</tr>")
+        parts.append(
+            f"<tr><th>{name}</th>{''.join(_cell(record, k, bad, culprits) for k in keys)}</tr>"
+        )
     parts.append("</table>")
     return "".join(parts)
 
@@ -254,6 +302,7 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
     """The review page of one report."""
     failed = [f for f in record.findings if f.status == "failed"]
     bad = {k for f in failed if f.rule != "extraction_disagreement" for k in f.cells}
+    culprits = frozenset(suspects(record))
     bad_claims = {
         i
         for i, claim in enumerate(record.claims)
@@ -273,7 +322,7 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
         (
             "正文与表格",
             [f for f in failed if f.rule in ("narrative_mismatch", "narrative_sum")],
-            "warning",
+            "",
         ),
         (
             "读取存疑（不是报告的错误）",
@@ -285,10 +334,7 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
     sections = []
     for title, items, css in groups:
         if items:
-            lis = "".join(
-                _finding_item(f, record, css or ("warning" if f.severity == "warning" else ""))
-                for f in items
-            )
+            lis = "".join(_finding_item(f, record, css or f.severity) for f in items)
             sections.append(
                 f"<section><h2>{title}（{len(items)}）</h2><ul class='findings'>{lis}</ul></section>"
             )
@@ -318,22 +364,55 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
 <header><h1>{escape(title)}</h1>
 <div class="meta">{escape(record.source)} · 格式 {record.format or "未知"} · 读取 {read}/{len(record.cells)} 格 ·
 问题 {len([f for f in failed if f.rule != "extraction_disagreement"])} 处 · 方式 {record.extraction.backend} · {_pdf_link(record) + " · " if pdf else ""}<a href="../index.html">全部报告</a></div></header>
-<main><div>{"".join(sections)}<section>{_tables(record, bad)}</section></div>
-<section><h2>{"PDF 提取文本（表格按线框重排，每行一格一列；" if pdf else "原文（"}高亮：读取的格、正文数字）</h2><pre id="text">{_marks(original, record, bad, bad_claims)}</pre></section></main>
+<main><div>{"".join(sections)}<section>{_tables(record, bad, culprits)}</section></div>
+<section><h2>{"PDF 提取文本（表格按线框重排，每行一格一列；" if pdf else "原文（"}高亮：读取的格、正文数字）</h2><pre id="text">{_marks(original, record, bad, bad_claims, culprits)}</pre></section></main>
 <script src="../carry.js"></script><script>{PAGE_SCRIPT}</script></body></html>
 """
 
 
+def embedded_json(value: object) -> str:
+    """JSON safe inside a <script> element: no `<`, `>` or `&` that could end the element or
+    open a comment (`</script>`, `<!--<script>` in a file name), no line separators."""
+    return (
+        json.dumps(value, ensure_ascii=False)
+        .replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+PAGE_SIZE = 100
+
+
+def _index_row(row: dict) -> str:
+    """One row of the index as HTML, as the script draws it, for a browser without scripts."""
+    body = escape(row["body"] or "(未识别)")
+    name = f'<a href="{escape(row["page"])}">{body}</a>' if row["page"] else body
+    rules = "，".join(f"{RULE_NAMES.get(r, r)} {n}" for r, n in row["rules"].items())
+    cells = (row["year"] or "", row["format"] or "", row["problems"], row["doubts"], rules)
+    return (
+        f"<tr><td>{name}</td>"
+        + "".join(f"<td>{escape(str(c))}</td>" for c in cells)
+        + f"<td>{escape(row['source'])}</td></tr>"
+    )
+
+
 def index_page(rows: list[dict], rules: list[str]) -> str:
-    data = json.dumps({"rows": rows, "rules": rules}, ensure_ascii=False).replace("</", "<\\/")
+    names = {r: RULE_NAMES.get(r, r) for r in rules}
+    data = embedded_json({"rows": rows, "rules": rules, "names": names})
+    first = sorted(rows, key=lambda r: (-r["problems"], r["source"]))[:PAGE_SIZE]
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>政府信息公开年报审核</title><style>{STYLE}</style></head>
 <body><header><h1>政府信息公开年报审核</h1><div class="meta">{len(rows)} 份报告 · <a href="findings.csv">findings.csv</a></div></header>
 <div class="controls"><input id="q" placeholder="机关、年度或文件名"><select id="rule"><option value="">全部规则</option></select>
-<span id="count"></span> <button id="prev">上一页</button><button id="next">下一页</button></div>
+<span id="count">{len(rows)} 份报告 · 第 1/{pages} 页</span> <button id="prev">上一页</button><button id="next">下一页</button></div>
 <div class="controls"><table class="index"><thead><tr><th data-key="body">机关</th><th data-key="year">年度</th>
 <th data-key="format">格式</th><th data-key="problems">问题</th><th data-key="doubts">存疑</th><th data-key="rule">规则</th>
-<th data-key="source">文件</th></tr></thead><tbody id="rows"></tbody></table></div>
+<th data-key="source">文件</th></tr></thead><tbody id="rows">{"".join(_index_row(r) for r in first)}</tbody></table></div>
+<noscript><p class="controls">规则：{escape("、".join(names.values()) or "—")}（排序、筛选与翻页需要 JavaScript；findings.csv 列出全部问题）</p></noscript>
 <script>var DATA = {data};</script><script>{INDEX_SCRIPT}</script></body></html>
 """
 
@@ -361,7 +440,7 @@ class HtmlWriter:
         (folder / "reports").mkdir(parents=True, exist_ok=True)
         self.rows: list[dict] = []
         self.carries: list[Carry] = []
-        self.csv_file = open(folder / "findings.csv", "w", encoding="utf-8", newline="")
+        self.csv_file = open(folder / "findings.csv", "w", encoding="utf-8-sig", newline="")
         self.csv = csv.DictWriter(self.csv_file, FINDINGS_COLUMNS)
         self.csv.writeheader()
 

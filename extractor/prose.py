@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from collections.abc import Iterable
 
-from extractor.align import check_claims, narrative_sums
+from extractor.align import check_claims, narrative_sums, readings
 from extractor.claims import find_claims, topic_of
 from extractor.ingest import Document
 from extractor.sections import Section
@@ -105,6 +107,44 @@ def injections(doc: Document) -> list[Finding]:
     return found
 
 
+def _could_be(record: ReportRecord, reading: tuple[str, ...], stated: float) -> bool:
+    """Whether some reading of the ambiguous cells in `reading` sums to `stated` (blank or
+    unreadable cells leave it uncomputable: no)."""
+    options: list[list[float]] = []
+    for key in reading:
+        if key in record.ambiguous:
+            options.append(list(record.ambiguous[key].candidates))
+        elif record.cells.get(key) is not None:
+            options.append([record.cells[key]])  # type: ignore[list-item]
+        else:
+            return False
+    if math.prod(len(o) for o in options) > 4096:  # too many readings to rule out: open
+        return True
+    return any(abs(sum(combo) - stated) < 1e-6 for combo in itertools.product(*options))
+
+
+def _open_by_ambiguity(record: ReportRecord) -> set[tuple[int, int]]:
+    """Claims judged contradictions although a reading of an ambiguous cell would make them
+    true: they are `unclear`, since the doubt is in our reading of the table, not the report.
+    Returns their spans."""
+    if not record.ambiguous:
+        return set()
+    opened: set[tuple[int, int]] = set()
+    for i, (claim, judged) in enumerate(zip(record.claims, record.contradictions, strict=True)):
+        if judged.verdict != "contradiction" or not claim.topic:
+            continue
+        for reading in readings(claim.topic, record):
+            if any(k in record.ambiguous for k in reading) and _could_be(
+                record, reading, claim.value
+            ):
+                record.contradictions[i] = judged.model_copy(
+                    update={"verdict": "unclear", "cells": list(reading), "table": None}
+                )
+                opened.add((judged.start, judged.end))
+                break
+    return opened
+
+
 def audit_prose(
     record: ReportRecord,
     doc: Document,
@@ -118,7 +158,12 @@ def audit_prose(
     if record.format == "pre2019":
         return
     record.contradictions, mismatches = check_claims(record)
-    record.findings.extend(mismatches)
+    open_ = _open_by_ambiguity(record)
+    record.findings.extend(
+        f
+        for f in mismatches
+        if not f.evidence or (f.evidence[0].start, f.evidence[0].end) not in open_
+    )
     for _, start, end in regions:
         for s, e, total, parts, running in narrative_sums(doc.text.text, start, end):
             os_, oe, quote = doc.text.snippet(s, e)

@@ -1,4 +1,4 @@
-"""The validator: every single-report rule of FORMAT.md, on the cells whoever read them."""
+"""The validator: every single-report rule of docs/format.md, on the cells whoever read them."""
 
 from __future__ import annotations
 

@@ -29,23 +29,76 @@ RULE_NAMES = {
     "narrative_mismatch": "正文与表格不一致",
     "narrative_sum": "正文合计不符",
     "extraction_disagreement": "读取分歧",
+    "carry_chain": "跨年度结转",
+    "prompt_injection": "针对模型的指令",
+    "unreadable": "无法读取",
 }
 
 
-def _where(span: Span, original: str | None) -> str:
+# Why an input could not be read, by error kind, in the reviewer's language.
+INPUT_ERRORS = {
+    "empty": "空文件",
+    "binary": "不是文本文件（二进制数据或无法识别的编码）",
+    "encoding": "编码错误",
+    "missing": "文件不存在",
+    "io": "无法读取文件",
+    "docx": "不是可读的 .docx 文件",
+    "not_a_report": "不是政府信息公开工作年度报告",
+    "unsupported": "不支持的文件类型",
+    "internal": "程序内部错误（请报告此问题）",
+}
+
+
+def input_error(e: ErrorRecord) -> str:
+    """Why an input could not be read, in Chinese, with the error kind for the record."""
+    reason = INPUT_ERRORS.get(e.error.kind)
+    return (
+        f"{reason} `{e.error.kind}`" if reason else f"无法读取 `{e.error.kind}`：{e.error.message}"
+    )
+
+
+def _where(span: Span, original: str | None, key: str | None = None) -> str:
+    """Where to look: the cell's row and column names (when the span is a cell's), the text,
+    and the line in the original."""
     snippet = " ".join(span.snippet.split())
     snippet = snippet if len(snippet) <= 40 else snippet[:37] + "…"
+    name = K.label(key) if key else ""
     if original is not None:
         line = original.count("\n", 0, span.start) + 1
-        return f"第 {line} 行「{snippet}」"
-    return f"第 {span.start} 字「{snippet}」"
+        return f"{name}「{snippet}」（第 {line} 行）" if name else f"第 {line} 行「{snippet}」"
+    return (
+        f"{name}「{snippet}」（第 {span.start} 字）" if name else f"第 {span.start} 字「{snippet}」"
+    )
 
 
-def _finding_line(f: Finding, original: str | None) -> str:
-    where = "；".join(_where(e, original) for e in f.evidence[:3])
+def _finding_line(f: Finding, original: str | None, record: ReportRecord | None = None) -> str:
+    cell_of = {}
+    if record is not None:
+        cell_of = {
+            (s.start, s.end): k for k in f.cells if (s := record.evidence.get(k)) is not None
+        }
+    where = "；".join(_where(e, original, cell_of.get((e.start, e.end))) for e in f.evidence)
     return f"- **{RULE_NAMES.get(f.rule, f.rule)}** `{f.rule}`：{f.message}" + (
         f" — 见 {where}" if where else ""
     )
+
+
+def _unchecked_cause(f: Finding, record: ReportRecord) -> str:
+    """Why a rule could not be checked: the kinds of cell that left it open."""
+    nulls = [k for k in f.cells if record.cells.get(k) is None]
+    kinds = [
+        name
+        for name, hit in (
+            ("存疑格（可读作多个数）", any(k in record.ambiguous for k in nulls)),
+            ("未能读取的格", any(k in record.unreadable for k in nulls)),
+            (
+                "空白格",
+                any(k not in record.ambiguous and k not in record.unreadable for k in nulls),
+            ),
+        )
+        if hit
+    ]
+    return f"因{'和'.join(kinds) or '空白格'}无法核对"
 
 
 def report_summary(record: ReportRecord, original: str | None = None) -> str:
@@ -70,9 +123,9 @@ def report_summary(record: ReportRecord, original: str | None = None) -> str:
     if not failed:
         lines += ["未发现表格勾稽或正文与表格不一致的问题。", ""]
     if table:
-        lines += ["### 表格问题", "", *(_finding_line(f, original) for f in table), ""]
+        lines += ["### 表格问题", "", *(_finding_line(f, original, record) for f in table), ""]
     if prose:
-        lines += ["### 正文与表格", "", *(_finding_line(f, original) for f in prose), ""]
+        lines += ["### 正文与表格", "", *(_finding_line(f, original, record) for f in prose), ""]
     consistent = [c for c in record.contradictions if c.verdict == "consistent"]
     if consistent:
         lines += [f"正文中另有 {len(consistent)} 处数字与表格一致。", ""]
@@ -80,7 +133,9 @@ def report_summary(record: ReportRecord, original: str | None = None) -> str:
         lines += ["### 读取存疑（是我们的读取问题，不是报告的错误）", ""]
         for key, amb in record.ambiguous.items():
             where = (
-                f" — 见 {_where(record.evidence[key], original)}" if key in record.evidence else ""
+                f" — 见 {_where(record.evidence[key], original, key)}"
+                if key in record.evidence
+                else ""
             )
             lines.append(
                 f"- {K.label(key)} `{key}`：可读作 {amb.candidates}（{amb.reason}）{where}"
@@ -90,12 +145,14 @@ def report_summary(record: ReportRecord, original: str | None = None) -> str:
             keys = [k for k, u in record.unreadable.items() if u.reason == reason]
             shown = "、".join(K.label(k) for k in keys[:3]) + ("等" if len(keys) > 3 else "")
             lines.append(f"- 未能读取 {n} 格（{shown}）：{reason}")
-        lines += [_finding_line(f, original) for f in doubts]
+        lines += [_finding_line(f, original, record) for f in doubts]
         lines.append("")
-    if unchecked:
-        rules = Counter(f.rule for f in unchecked)
+    by_cause: dict[str, Counter[str]] = {}
+    for f in unchecked:
+        by_cause.setdefault(_unchecked_cause(f, record), Counter())[f.rule] += 1
+    for cause, rules in by_cause.items():
         listed = "，".join(f"{RULE_NAMES.get(r, r)} {n} 项" for r, n in rules.items())
-        lines += [f"因空白格无法核对：{listed}。", ""]
+        lines += [f"{cause}：{listed}。", ""]
     return "\n".join(lines)
 
 
@@ -137,12 +194,12 @@ class SummaryWriter:
                 hit = sum(1 for *_, c in rows if c.get(rule))
                 lines.append(f"| {RULE_NAMES.get(rule, rule)} `{rule}` | {n} | {hit} |")
             lines.append("")
-        lines += ["| 报告 | 年度 | 问题 | 主要规则 |", "|---|---|---|---|"]
-        for problems, _, name, year, counts in rows:
+        lines += ["| 报告 | 年度 | 文件 | 问题 | 主要规则 |", "|---|---|---|---|---|"]
+        for problems, source, name, year, counts in rows:
             top = "，".join(f"{rule} {n}" for rule, n in counts.most_common(3)) or "—"
-            lines.append(f"| {name} | {year or ''} | {problems} | {top} |")
+            lines.append(f"| {name} | {year or ''} | `{source}` | {problems} | {top} |")
         for e in self.errors:
-            lines.append(f"| {e.source} | | 无法读取 | {e.error.kind}: {e.error.message} |")
+            lines.append(f"| — | | `{e.source}` | 无法读取 | {input_error(e)} |")
         self.out.write("\n".join(lines) + "\n\n")
         self.sections.seek(0)
         for chunk in iter(lambda: self.sections.read(1 << 16), ""):

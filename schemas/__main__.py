@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -23,7 +24,17 @@ def render(model: type[BaseModel]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    check = "--check" in argv
+    parser = argparse.ArgumentParser(
+        prog="python -m schemas",
+        description="Write the JSON Schema of the output contract (docs/format.md) from the "
+        f"pydantic models: {', '.join(f'schemas/{name}' for name in EXPORTS)}.",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if a schema file differs from the models",
+    )
+    check = parser.parse_args(argv).check
     stale = []
     for name, model in EXPORTS.items():
         path = HERE / name

@@ -10,21 +10,29 @@ from schemas.report import Number
 
 
 class ExpectedFailure(BaseModel):
-    rule: str
-    cells: list[str] = Field(default_factory=list)
+    """A rule that fails on the report's own numbers."""
+
+    rule: str = Field(description="rule id of docs/format.md")
+    cells: list[str] = Field(default_factory=list, description="canonical keys involved")
 
 
 class GoldReport(BaseModel):
+    """The hand-checked reading of one report (keys of docs/format.md)."""
+
     source: str = Field(description="path of the report, relative to the project root")
-    body: str
-    year: int
-    format: Literal["2021", "2019", "pre2019"]
-    cells: dict[str, Number | None]
-    units: dict[str, str] = Field(default_factory=dict)
+    body: str = Field(description="the administrative body that publishes the report")
+    year: int = Field(description="the year the report is about")
+    format: Literal["2021", "2019", "pre2019"] = Field(description="the table layout")
+    cells: dict[str, Number | None] = Field(
+        description="canonical key to value as printed (null: blank)"
+    )
+    units: dict[str, str] = Field(
+        default_factory=dict, description="the unit as printed, for cells that have one"
+    )
     expected_failures: list[ExpectedFailure] = Field(
         default_factory=list, description="rules that genuinely fail on the report's own numbers"
     )
-    notes: str = ""
+    notes: str = Field(default="", description="anything a reader of the labels should know")
 
 
 class ExpectedClaim(BaseModel):

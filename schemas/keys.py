@@ -1,4 +1,4 @@
-"""Canonical cell keys of the four tables, as fixed by FORMAT.md.
+"""Canonical cell keys of the four tables, as fixed by docs/format.md.
 
 Every other part of the project (reader, validator, gold labels, evaluation, output) names
 cells by these keys and by nothing else.

@@ -1,4 +1,7 @@
-"""The output contract of FORMAT.md as pydantic models: one `ReportRecord` per input."""
+"""The output contract of docs/format.md as pydantic models: one `ReportRecord` per input.
+
+Every field has a description; `python -m schemas` exports them into the JSON Schema.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +12,19 @@ from pydantic import BaseModel, ConfigDict, Field
 Number = int | float
 
 
+FORMAT = "docs/format.md"
+
+
 class Span(BaseModel):
-    """Where something was read: offsets into the input text as decoded, and the snippet."""
+    """Where something was read: offsets into the input text as decoded, and the snippet
+    (docs/format.md, "Offsets")."""
 
     model_config = ConfigDict(frozen=True)
 
-    start: int = Field(description="offset of the first character in the decoded input")
+    start: int = Field(
+        description="offset of the first character in the input as decoded with "
+        "extraction.encoding (code points; see docs/format.md, Offsets)"
+    )
     end: int = Field(description="offset just past the last character")
     snippet: str = Field(description="the original text between start and end, verbatim")
     chunk: str | None = Field(
@@ -31,17 +41,26 @@ class Span(BaseModel):
 
 
 class Ambiguity(BaseModel):
+    """A cell whose text admits more than one reading; its value in `cells` is null."""
+
     reason: str = Field(description="why the text admits more than one reading")
     candidates: list[Number] = Field(description="the readings that remain possible")
 
 
 class Unreadable(BaseModel):
+    """A cell that could not be read; its value in `cells` is null."""
+
     reason: str = Field(description="why the cell could not be read")
 
 
 class Finding(BaseModel):
-    rule: str = Field(description="rule id of FORMAT.md")
-    severity: Literal["error", "warning", "info"]
+    """The outcome of one check (docs/format.md, Rule ids)."""
+
+    rule: str = Field(description="rule id of docs/format.md (Rule ids)")
+    severity: Literal["error", "warning", "info"] = Field(
+        description="error: the report's numbers are wrong; warning: worth a look (an "
+        "outdated layout, a doubt in our reading); info: a rule left open"
+    )
     status: Literal["failed", "not_checkable"] = Field(
         description="failed: the numbers break the rule; not_checkable: a needed cell is blank "
         "or unreadable"
@@ -49,53 +68,84 @@ class Finding(BaseModel):
     cells: list[str] = Field(description="canonical keys of the cells involved")
     left: Number | None = Field(default=None, description="value of the rule's left side")
     right: Number | None = Field(default=None, description="value of the rule's right side")
-    message: str
-    evidence: list[Span] = Field(default_factory=list)
+    message: str = Field(description="what breaks, in Chinese, with both sides' numbers")
+    evidence: list[Span] = Field(
+        default_factory=list, description="where the cells and quotes involved were read"
+    )
 
 
 class Contradiction(BaseModel):
-    claim: str
-    cells: list[str]
-    stated: Number | None
-    table: Number | None
-    quote: str
-    start: int
-    end: int
-    verdict: Literal["consistent", "contradiction", "unclear"]
+    """A figure stated in the prose, judged against the table cells it speaks of."""
+
+    claim: str = Field(description="the claim's topic (e.g. received), or its subject")
+    cells: list[str] = Field(description="canonical keys of the reading it was judged against")
+    stated: Number | None = Field(description="the figure the prose states")
+    table: Number | None = Field(
+        description="the sum of those cells (null when it cannot be computed)"
+    )
+    quote: str = Field(description="the phrase as printed in the original")
+    start: int = Field(description="offset of the quote (docs/format.md, Offsets)")
+    end: int = Field(description="offset just past the quote")
+    verdict: Literal["consistent", "contradiction", "unclear"] = Field(
+        description="consistent: some reading of the cells fits; contradiction: every "
+        "reading that can be computed differs; unclear: none can be computed, or an ambiguous "
+        "cell's candidate would fit"
+    )
 
 
 class Claim(BaseModel):
     """A figure the prose states about table content, grounded in the original text."""
 
     quote: str = Field(description="the phrase as printed in the original")
-    value: Number
+    value: Number = Field(description="the figure stated")
     topic: str | None = Field(
         description="what it speaks of, e.g. granted, received, review.corrected (None: not a "
         "topic the tables have)"
     )
     subject: str = Field(description="what is counted, in the report's words")
-    start: int
-    end: int
-    read_by: Literal["rules", "llm"]
-    chunk: str | None = None
+    start: int = Field(description="offset of the quote (docs/format.md, Offsets)")
+    end: int = Field(description="offset just past the quote")
+    read_by: Literal["rules", "llm"] = Field(
+        description="found by the deterministic patterns or by a model"
+    )
+    chunk: str | None = Field(default=None, description="the chunk a model read it from")
 
 
 class Tokens(BaseModel):
-    prompt: int = 0
-    completion: int = 0
+    """Tokens spent on model calls, every attempt included."""
+
+    prompt: int = Field(default=0, description="prompt tokens")
+    completion: int = Field(default=0, description="completion tokens")
+
+
+class InputStamp(BaseModel):
+    """The input file as it was read, so that a rerun can tell whether it changed."""
+
+    path: str = Field(description="absolute path of the file (one name per file)")
+    size: int = Field(description="size in bytes")
+    mtime_ns: int = Field(description="modification time, nanoseconds since the epoch")
+    sha256: str = Field(description="SHA-256 of the file's bytes, hex")
 
 
 class Extraction(BaseModel):
-    backend: Literal["rules", "llm", "hybrid"]
-    model: str | None = None
+    """How the values of a record were obtained."""
+
+    backend: Literal["rules", "llm", "hybrid"] = Field(
+        description="rules: the deterministic reader; llm: a model read every table; hybrid: "
+        "the reader, with a model where it could not decide and on the prose"
+    )
+    model: str | None = Field(default=None, description="the model's name (null: none used)")
     mode: str | None = Field(default=None, description="instructor mode of the model calls")
     prompt_version: str | None = Field(
         default=None, description="id@version of every prompt used, comma-separated"
     )
-    calls: int = 0
+    calls: int = Field(default=0, description="model calls made (one per chunk asked about)")
     cached: int = Field(default=0, description="answers served from the response cache: no tokens")
-    attempts: int = Field(default=0, description="model requests, re-asks and retries included")
-    tokens: Tokens = Field(default_factory=Tokens)
+    attempts: int = Field(
+        default=0,
+        description="requests sent to the model, re-asks and retries included, answered or not",
+    )
+    tokens: Tokens = Field(default_factory=Tokens, description="tokens of every attempt")
     chunks: list[str] = Field(default_factory=list, description="ids of the chunks sent")
     ungrounded: int = Field(
         default=0, description="cell values a model gave that were not found in the report"
@@ -104,31 +154,63 @@ class Extraction(BaseModel):
         default=0, description="prose figures a model gave that were not found in the report"
     )
     errors: list[str] = Field(
-        default_factory=list, description="model calls that failed for good, and why"
+        default_factory=list,
+        description="model calls that failed for good, and why (the reader's cells stand)",
     )
-    encoding: str | None = Field(default=None, description="how the input bytes were decoded")
+    encoding: str | None = Field(
+        default=None,
+        description="the codec that decodes the input's bytes into the text the offsets index "
+        "(utf-8-sig, utf-16, utf-32 when there is a byte-order mark; docx for .docx)",
+    )
+    input: InputStamp | None = Field(
+        default=None, description="the input file as read (None: standard input or in memory)"
+    )
 
 
 class SectionSpan(BaseModel):
-    start: int
-    end: int
-    heading: str
+    """Where one of the six sections is in the original."""
+
+    start: int = Field(description="offset of the heading (docs/format.md, Offsets)")
+    end: int = Field(description="offset just past the section")
+    heading: str = Field(description="the heading as printed")
 
 
 class ReportRecord(BaseModel):
-    """What `extract` writes for one report that could be read."""
+    """What `extract` writes for one report that could be read (docs/format.md, Output
+    contract)."""
 
-    source: str
-    body: str | None
-    year: int | None
-    format: Literal["2021", "2019", "pre2019"] | None
-    cells: dict[str, Number | None] = Field(default_factory=dict)
-    units: dict[str, str] = Field(default_factory=dict)
-    ambiguous: dict[str, Ambiguity] = Field(default_factory=dict)
-    unreadable: dict[str, Unreadable] = Field(default_factory=dict)
-    evidence: dict[str, Span] = Field(default_factory=dict)
-    findings: list[Finding] = Field(default_factory=list)
-    contradictions: list[Contradiction] = Field(default_factory=list)
+    source: str = Field(description="the input path as given (<stdin> for standard input)")
+    body: str | None = Field(description="the administrative body that publishes the report")
+    year: int | None = Field(description="the year the report is about")
+    format: Literal["2021", "2019", "pre2019"] | None = Field(
+        description="the table layout: 2021 (国办公开办函〔2021〕30号), 2019 (〔2019〕60号), "
+        "pre2019 (older statistics, out of scope); null when none was recognised"
+    )
+    cells: dict[str, Number | None] = Field(
+        default_factory=dict,
+        description="canonical key (docs/format.md) to value; null when blank, ambiguous or "
+        "unreadable; a key absent means the table has no such cell",
+    )
+    units: dict[str, str] = Field(
+        default_factory=dict,
+        description="the unit as printed, for a cell whose unit the report chooses "
+        "(active.procurement.amount: 元 or 万元)",
+    )
+    ambiguous: dict[str, Ambiguity] = Field(
+        default_factory=dict, description="cells with more than one possible reading"
+    )
+    unreadable: dict[str, Unreadable] = Field(
+        default_factory=dict, description="cells that could not be read, and why"
+    )
+    evidence: dict[str, Span] = Field(
+        default_factory=dict, description="for each cell read, where in the original"
+    )
+    findings: list[Finding] = Field(
+        default_factory=list, description="the outcomes of the checks (docs/format.md, Rule ids)"
+    )
+    contradictions: list[Contradiction] = Field(
+        default_factory=list, description="every prose figure matched to table cells, judged"
+    )
     claims: list[Claim] = Field(default_factory=list, description="figures stated in the prose")
     read_by: dict[str, Literal["rules", "llm", "both"]] = Field(
         default_factory=dict,
@@ -137,16 +219,21 @@ class ReportRecord(BaseModel):
     sections: dict[str, SectionSpan] = Field(
         default_factory=dict, description="the six sections 一…六 found, by numeral"
     )
-    extraction: Extraction
+    extraction: Extraction = Field(description="how the values were obtained")
 
 
 class InputError(BaseModel):
-    kind: str = Field(description="empty, binary, not_a_report, unsupported, missing, ...")
-    message: str
+    """Why an input could not be read."""
+
+    kind: str = Field(
+        description="empty, binary, encoding, missing, io, docx, not_a_report, unsupported, "
+        "internal"
+    )
+    message: str = Field(description="the details")
 
 
 class ErrorRecord(BaseModel):
     """What `extract` writes for an input it could not read: the batch goes on."""
 
-    source: str
-    error: InputError
+    source: str = Field(description="the input path as given")
+    error: InputError = Field(description="why it could not be read")

@@ -61,16 +61,26 @@ def test_a_killed_and_resumed_batch_of_1000_equals_an_uninterrupted_one(tmp_path
         text=True,
     )
     assert result.returncode == 0
-    assert f"{1000 - done_before} report(s) read" in result.stderr
-    assert f"{done_before} already done (resumed)" in result.stderr
+    # The closing summary counts the whole output file, not just the part read now.
+    assert "1000 report(s) read, 0 unreadable" in result.stderr
+    assert f"({done_before} already done, kept from the earlier run)" in result.stderr
     assert resumed.read_bytes() == whole.read_bytes()
 
 
 def test_a_torn_last_line_is_cut_before_resuming(tmp_path):
     out = tmp_path / "out.jsonl"
-    out.write_text('{"source": "a.txt"}\n{"source": "b.txt"}\n{"source": "c.t', encoding="utf-8")
+    records = [
+        extract_document(
+            parse_document(
+                render_report(random_cells(random.Random(i), "2021", True)).encode(), f"{name}.txt"
+            )
+        )
+        for i, name in enumerate("abc")
+    ]
+    lines = [r.model_dump_json() for r in records]
+    out.write_text(lines[0] + "\n" + lines[1] + "\n" + lines[2][:300], encoding="utf-8")
     assert finished_sources(out) == {"a.txt", "b.txt"}
-    assert out.read_text(encoding="utf-8").endswith('"b.txt"}\n')
+    assert out.read_text(encoding="utf-8").endswith(lines[1] + "\n")
 
 
 def test_jobs_keep_the_input_order(tmp_path, capsys):

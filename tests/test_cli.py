@@ -36,14 +36,20 @@ def test_jsonl_on_the_examples_follows_the_contract(capsys):
     code, out, err = run([str(EXAMPLES)], capsys)
     assert code == 0
     lines = out.splitlines()
-    assert len(lines) == 5
+    assert len(lines) == 8
     records = [ReportRecord.model_validate_json(line) for line in lines]
-    assert [Path(r.source).name for r in records] == sorted(p.name for p in EXAMPLES.glob("*.txt"))
+    expected = sorted(p.relative_to(EXAMPLES) for p in EXAMPLES.rglob("*.txt"))
+    assert [Path(r.source).relative_to(EXAMPLES) for r in records] == expected
     for r in records:
         assert r.extraction.backend == "rules"
-        assert set(r.evidence) == {k for k, v in r.cells.items() if v is not None}
-    assert "5 report(s) read, 0 unreadable" in err
-    assert "format_outdated 1" in err
+        # Evidence for every cell read, and for the ambiguous ones (where the run was).
+        read = {k for k, v in r.cells.items() if v is not None}
+        assert set(r.evidence) == read | set(r.ambiguous)
+    assert "8 report(s) read, 0 unreadable" in err
+    assert (
+        "failed checks: column_sum 1, format_outdated 2, narrative_mismatch 1, outcome_sum 1" in err
+    )
+    assert "; 3 ambiguous cell(s) with more than one reading (see `ambiguous`)" in err
 
 
 def test_json_and_csv_formats(tmp_path, capsys):
@@ -55,7 +61,8 @@ def test_json_and_csv_formats(tmp_path, capsys):
     target = tmp_path / "cells.csv"
     code, out, _ = run([source, "--format", "csv", "-o", str(target), "-q"], capsys)
     assert code == 0 and out == ""
-    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    rows = [r for r in rows if r["kind"] == "cell"]
     assert len(rows) == len(record["cells"])
     amount = next(r for r in rows if r["key"] == "active.procurement.amount")
     assert (amount["value"], amount["unit"], amount["status"], amount["snippet"]) == (
@@ -133,11 +140,34 @@ def test_auto_without_a_model_says_it_runs_the_rules(no_model, capsys):
 def test_a_model_backend_without_a_model_is_a_usage_error(no_model, capsys, backend):
     code, out, err = run([str(EXAMPLES), "--backend", backend], capsys)
     assert code == 2 and out == ""
-    assert f"--backend {backend} needs a model" in err
+    # Everything missing is named at once, not one at a time.
+    assert err.count("\n") == 1 and err.startswith("extract: error: ")
+    assert f"--backend {backend} needs an endpoint (--base-url or OPENAI_BASE_URL" in err
+    assert "and a model name (--model or OPENAI_MODEL)" in err
 
 
 def test_a_key_without_a_model_name_is_a_usage_error(no_model, monkeypatch, capsys):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-used-anywhere-000")
     code, _, err = run([str(EXAMPLES), "--backend", "hybrid"], capsys)
-    assert code == 2 and "no model" in err
+    assert code == 2 and "needs a model name (--model or OPENAI_MODEL)" in err
+    assert "endpoint" not in err
     assert "sk-test" not in err
+
+
+def test_csv_opens_in_excel_and_carries_the_findings(tmp_path, capsys):
+    """UTF-8 with a BOM (Excel on Chinese Windows reads GBK otherwise), and the findings in
+    the same table, told apart by `kind`."""
+    source = str(EXAMPLES / "002_00e19431bcd07e12.txt")
+    code, out, _ = run([source, "--format", "csv", "-q"], capsys)
+    assert code == 0
+    assert out.startswith("\ufeffkind,source,")
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
+    findings = [r for r in rows if r["kind"] == "finding"]
+    [outdated] = [r for r in findings if r["rule"] == "format_outdated"]
+    assert (outdated["severity"], outdated["status"]) == ("warning", "failed")
+    assert outdated["body"] == "工农区人民政府" and outdated["reason"]
+    review = tmp_path / "review"
+    assert run([source, "--html", str(review), "-q"], capsys)[0] == 0
+    data = (review / "findings.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfsource,")
+    assert ",format_outdated,warning,failed," in data.decode("utf-8-sig")

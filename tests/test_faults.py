@@ -94,7 +94,8 @@ def test_a_server_that_stays_down_falls_back_to_the_reader():
         record = extract(server)
     assert NATURAL in record.ambiguous
     assert record.extraction.errors and all("transport" in e for e in record.extraction.errors)
-    assert record.extraction.attempts == 0  # no answer ever came back
+    # Every request sent is counted, although no answer ever came back.
+    assert record.extraction.attempts == len(server.requests) > 0
 
 
 def test_a_batch_survives_a_dead_endpoint_and_keeps_the_key_out_of_everything(
@@ -125,7 +126,8 @@ def test_a_batch_survives_a_dead_endpoint_and_keeps_the_key_out_of_everything(
             ]
         )
     err = capsys.readouterr().err
-    assert code == 0
+    assert code == 1  # every record written, but not read as asked
+    assert "3 with failed model calls" in err
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["source"].rsplit("/", 1)[-1] for r in records] == ["r0.txt", "r1.txt", "r2.txt"]
     assert all(
@@ -141,3 +143,33 @@ def test_a_batch_survives_a_dead_endpoint_and_keeps_the_key_out_of_everything(
         (tmp_path / "c.db").read_bytes().decode("latin-1"),
     ):
         assert SECRET not in text
+
+
+def test_the_llm_backend_against_an_unreachable_endpoint_blames_nothing_on_the_report():
+    """A failed model call is no reading: the reader's cells stand, no finding is made
+    against the report, and every request sent is counted."""
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parent.parent / "examples" / "000_36d00f834dab91d3.txt"
+    doc = parse_document(source.read_bytes(), str(source))
+    config = LLMConfig(
+        model="fake",
+        base_url="http://127.0.0.1:9/v1",  # the discard port: nothing listens
+        api_key=SECRET,
+        timeout=1.0,
+        attempts=2,
+        reasks=0,
+        max_wait=0.01,
+    )
+    record = extract_document(doc, "llm", ModelSettings(LLM(config)))
+    rules = extract_document(doc, "rules")
+    assert record.cells == rules.cells
+    assert sum(v is not None for v in record.cells.values()) == 200
+    assert not [f for f in record.findings if f.rule in ("table_missing", "row_missing")]
+    assert [f.rule for f in record.findings if f.status == "failed"] == [
+        f.rule for f in rules.findings if f.status == "failed"
+    ]
+    x = record.extraction
+    assert x.errors and all("transport" in e for e in x.errors)
+    assert x.calls == len(x.errors) and x.attempts == 2 * x.calls
+    assert set(record.read_by.values()) == {"rules"}

@@ -20,11 +20,11 @@ CHINESE = "抚远市2024年政府信息公开工作年度报告\n一、总体情
     ("data", "encoding"),
     [
         (CHINESE.encode("utf-8"), "utf-8"),
-        (b"\xef\xbb\xbf" + CHINESE.encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + CHINESE.encode("utf-8"), "utf-8-sig"),
         (CHINESE.encode("gbk"), "gb18030"),
         (CHINESE.encode("gb18030"), "gb18030"),
-        (b"\xff\xfe" + CHINESE.encode("utf-16-le"), "utf-16-le"),
-        (b"\xfe\xff" + CHINESE.encode("utf-16-be"), "utf-16-be"),
+        (b"\xff\xfe" + CHINESE.encode("utf-16-le"), "utf-16"),
+        (b"\xfe\xff" + CHINESE.encode("utf-16-be"), "utf-16"),
     ],
 )
 def test_decodes_the_encodings_government_sites_serve(data, encoding):

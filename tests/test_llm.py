@@ -54,7 +54,7 @@ def test_transient_failures_are_retried_with_backoff(failure):
     usage = Usage()
     assert ask(fake, usage).rows[0].values == [330]
     assert len(fake.slept) == 1 and 0 < fake.slept[0] <= 2.0  # exponential, first step, jitter
-    assert usage.attempts == 1  # the failed request returned no completion
+    assert usage.attempts == 2  # every request sent counts, answered or not
 
 
 def test_backoff_grows_and_gives_up_after_the_attempts():

@@ -1,4 +1,4 @@
-"""Every single-report rule of FORMAT.md, with a table that passes and one that fails."""
+"""Every single-report rule of docs/format.md, with a table that passes and one that fails."""
 
 from __future__ import annotations
 

@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 from eval.synth import render_report
+from extractor.extract import extract_document
+from extractor.ingest import parse_document
 from extractor.summary import SummaryWriter, report_summary
 from schemas import ErrorRecord, InputError
 from tests.conftest import read_text
@@ -53,12 +55,16 @@ def test_the_summary_says_both_numbers_the_quote_and_where_to_look():
     assert f"第 {line} 行「予以公开50件」" in rendered
 
 
+def named(text: str, source: str):
+    return extract_document(parse_document(text.encode("utf-8"), source))
+
+
 def test_the_corpus_overview_ranks_reports_by_problems():
     out = io.StringIO()
     writer = SummaryWriter(out)
-    clean = read_text(render_report(GRANTED_52))
+    clean = named(render_report(GRANTED_52), "a/2024.txt")
     writer.add(clean)
-    writer.add(read_text(problem_report()))
+    writer.add(named(problem_report(), "b/2024.txt"))
     writer.add(
         ErrorRecord(
             source="broken.txt", error=InputError(kind="binary", message="binary data, not text")
@@ -68,7 +74,47 @@ def test_the_corpus_overview_ranks_reports_by_problems():
     text = out.getvalue()
     assert "共 2 份报告，1 份有问题；1 个文件无法读取。" in text
     table = text[text.index("| 报告 |") :].splitlines()
-    assert table[2].startswith("| 示例县人民政府 | 2024 | 5 |")
-    assert table[3].startswith("| 示例县人民政府 | 2024 | 0 |")
-    assert "| broken.txt | | 无法读取 | binary: binary data, not text |" in text
+    # One body and year twice: the file column tells them apart.
+    assert table[0] == "| 报告 | 年度 | 文件 | 问题 | 主要规则 |"
+    assert table[2].startswith("| 示例县人民政府 | 2024 | `b/2024.txt` | 5 |")
+    assert table[3].startswith("| 示例县人民政府 | 2024 | `a/2024.txt` | 0 |")
+    # Why a file could not be read, in Chinese like the rest.
+    assert (
+        "| — | | `broken.txt` | 无法读取 | 不是文本文件（二进制数据或无法识别的编码） `binary` |"
+        in text
+    )
     assert text.index("# 政府信息公开年报审核摘要") < text.index("## 示例县人民政府 2024 年报告")
+
+
+def test_evidence_names_the_row_and_column_of_every_cell_of_a_finding():
+    text = problem_report()
+    summary = report_summary(read_text(text), text)
+    [outcome] = [line for line in summary.splitlines() if "`outcome_sum`：总计/自然人" in line]
+    where = outcome.split(" — 见 ", 1)[1].split("；")
+    # Every cell of the equation (总计 and the 21 outcome rows), each by its names.
+    assert len(where) == 22
+    assert where[0] == "总计/自然人「51」（第 52 行）"
+    assert where[2] == "部分公开/自然人「0」（第 32 行）"
+    # A prose quote has no cell name, only its line.
+    assert "见 第 5 行「予以公开50件」；予以公开/总计「52」（第 31 行）" in summary
+
+
+def test_rules_left_open_say_whether_a_cell_was_blank_or_ambiguous():
+    from tests.test_backends import AMBIGUOUS  # a glued run and a blank 总计 row
+
+    record = read_text(AMBIGUOUS)
+    assert record.ambiguous
+    summary = report_summary(record, AMBIGUOUS)
+    lines = [line for line in summary.splitlines() if line.startswith("因")]
+    assert lines == [
+        "因空白格无法核对：勾稽关系（新收+结转 = 总计+结转下年） 7 项，办理结果合计 5 项，申请人合计 1 项。",
+        "因存疑格（可读作多个数）和空白格无法核对：办理结果合计 2 项。",
+        "因存疑格（可读作多个数）无法核对：申请人合计 1 项。",
+    ]
+
+
+def test_read_by_names_rules_for_every_cell_the_rules_backend_read():
+    record = read_text(problem_report())
+    decided = {k for k in record.cells if k not in record.ambiguous and k not in record.unreadable}
+    assert set(record.read_by) == decided and len(decided) > 190
+    assert set(record.read_by.values()) == {"rules"}

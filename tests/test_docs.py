@@ -1,0 +1,119 @@
+"""The contract and the notes a clone needs are in the repository, the schema describes every
+field, and the README's first command shows what the tool finds."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from extractor.cli import main
+from extractor.summary import RULE_NAMES
+from schemas import Extraction, ReportRecord
+from schemas.__main__ import EXPORTS
+
+ROOT = Path(__file__).resolve().parent.parent
+FORMAT = ROOT / "docs" / "format.md"
+LOCAL_LLM = ROOT / "docs" / "local-llm.md"
+SKIP = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache"}
+
+
+def project_files() -> list[Path]:
+    return [
+        p
+        for p in ROOT.rglob("*")
+        if p.is_file()
+        and not SKIP & set(p.relative_to(ROOT).parts)
+        and not any(part.endswith(".egg-info") for part in p.parts)
+        and p.suffix in {".py", ".md", ".json", ".toml", ""}
+    ]
+
+
+def test_nothing_points_outside_the_repository_for_the_contract():
+    assert FORMAT.is_file() and LOCAL_LLM.is_file()
+    for path in project_files():
+        if path == Path(__file__).resolve():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for outside in ("../shared", "shared/FORMAT", "shared/LOCAL_LLM", "FORMAT.md"):
+            assert outside not in text, f"{path.relative_to(ROOT)} cites {outside}"
+
+
+def test_the_readme_the_help_and_the_script_link_the_documents():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "](docs/format.md)" in readme and "](docs/local-llm.md)" in readme
+    assert "docs/local-llm.md" in (ROOT / "scripts" / "local-llm").read_text(encoding="utf-8")
+    from extractor.cli import build_parser
+
+    assert "docs/format.md" in build_parser().format_help()
+
+
+def test_every_field_of_the_exported_schema_has_a_description():
+    for name, model in EXPORTS.items():
+        schema = model.model_json_schema()
+        assert json.loads((ROOT / "schemas" / name).read_text(encoding="utf-8")) == schema
+        models = {"root": schema, **schema.get("$defs", {})}
+        for model_name, definition in models.items():
+            for field, spec in definition.get("properties", {}).items():
+                assert spec.get("description"), f"{name}: {model_name}.{field}"
+    described = json.dumps(ReportRecord.model_json_schema(), ensure_ascii=False)
+    assert "docs/format.md" in described
+
+
+def test_the_format_document_names_every_rule_and_field():
+    text = FORMAT.read_text(encoding="utf-8")
+    for rule in set(RULE_NAMES) - {"unreadable"}:
+        assert f"`{rule}`" in text, rule
+    for field in (*ReportRecord.model_fields, *Extraction.model_fields):
+        assert f"`{field}`" in text, field
+    for key in ("applications.granted.natural", "review.<outcome>", "active.fees.amount"):
+        assert key.split(".")[0] in text
+    assert "raw.decode" in text or 'decode(record["extraction"]["encoding"])' in text
+
+
+def test_the_readme_gives_exactly_two_set_up_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    setup = readme.split("## Set up", 1)[1].split("\n## ", 1)[0]
+    commands = [line.strip() for line in setup.splitlines() if line.startswith("    ")]
+    assert commands == [
+        "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/extract examples/",
+        "python3 -m venv .venv && .venv/bin/pip install -e '.[dev]' && .venv/bin/python -m pytest",
+    ]
+
+
+def test_the_first_command_shows_each_kind_of_finding(capsys):
+    """`extract examples/`: a contradiction, failing rules and ambiguous cells, each from an
+    example made from a real one by one change that its name and the README state."""
+    assert main([str(ROOT / "examples"), "-q", "--backend", "rules"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    by_name = {Path(r["source"]).name: r for r in records}
+    made = sorted((ROOT / "examples" / "findings").glob("*.txt"))
+    assert len(made) == 3
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in made:
+        assert "_changed_" in path.name and f"`{path.name}`" in readme
+        [base] = (ROOT / "examples").glob(f"{path.name[:3]}_*.txt")
+        before = base.read_text(encoding="utf-8").splitlines()
+        after = path.read_text(encoding="utf-8").splitlines()
+        assert len(before) == len(after)
+        assert sum(a != b for a, b in zip(before, after, strict=True)) == 1, path.name
+
+    def failed(r):
+        return {f["rule"] for f in r["findings"] if f["status"] == "failed"}
+
+    prose = by_name["002_changed_prose_granted_9_to_10.txt"]
+    assert "narrative_mismatch" in failed(prose)
+    assert [c["quote"] for c in prose["contradictions"] if c["verdict"] == "contradiction"] == [
+        "予以公开10件"
+    ]
+    table = by_name["004_changed_table_granted_natural_5_to_7.txt"]
+    assert failed(table) == {"outcome_sum", "column_sum"}
+    glued = by_name["001_changed_table_normative_docs_glued_3741.txt"]
+    assert set(glued["ambiguous"]) == {
+        f"active.normative_docs.{c}" for c in ("issued", "repealed", "in_force")
+    }
+    assert not failed(glued)
+    # The real reports alone still show only their one genuine finding.
+    real = [r for r in records if "findings" not in Path(r["source"]).parts]
+    assert sorted(rule for r in real for rule in failed(r)) == ["format_outdated"]
+    assert re.search(r"五份|five real reports", readme)
