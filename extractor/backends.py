@@ -143,9 +143,19 @@ def _merge(
     return notes
 
 
+# Findings that a misreading could explain as well as an error of the report.
+_DOUBTS = ARITHMETIC_RULES | {"row_missing", "table_missing", "reading_doubt", "value_domain"}
+
+
 def _needs_model(record: ReportRecord) -> set[str]:
-    """Tables in which the deterministic reader left something undecided."""
-    return {_table(k) for k in (*record.ambiguous, *record.unreadable)}
+    """Tables in which the deterministic reader left something undecided, could not find
+    a row, or read numbers that break a rule: a second reading says whether the doubt is
+    ours or the report's."""
+    doubtful = {_table(k) for k in (*record.ambiguous, *record.unreadable)}
+    for f in validate(record):
+        if f.rule in _DOUBTS and f.status == "failed":
+            doubtful.update(_table(k) for k in f.cells)
+    return doubtful
 
 
 def extract_with_model(doc: Document, backend: str, settings: ModelSettings) -> ReportRecord:

@@ -30,6 +30,11 @@ CELLS = zero_cells(
         "applications__granted__total": 11,
     }
 )
+# The same table with its 总计 row filled in: every rule holds.
+CLEAN = {
+    **CELLS,
+    **{APP("total", c): v for c, v in (("natural", 1), ("commercial", 10), ("total", 11))},
+}
 AMBIGUOUS = (
     render_report(CELLS)
     .replace("（一）予以公开\t1\t10\t0\t0\t0\t0\t11", "（一）予以公开\t110000011")
@@ -167,6 +172,15 @@ def test_a_failed_call_falls_back_to_the_reader_and_says_why():
     assert record.extraction.errors and record.extraction.errors[0].startswith("三/1: transport")
 
 
+def test_hybrid_asks_about_a_table_whose_numbers_break_a_rule():
+    # Read in full, but 总计 prints 0 where 予以公开 prints 11: a misreading could explain
+    # it as well as the report's error, so the model reads table 三 too.
+    fake = Responder(responder({}, {"figures": []}))
+    record, _ = run(render_report(CELLS), fake)
+    tables = {c.split("/")[0] for c in record.extraction.chunks} - {"一", "五", "六"}
+    assert tables == {"三"}
+
+
 def test_hybrid_on_a_clean_report_asks_about_the_prose_only():
     prose = "2024年共收到政府信息公开申请11件，其中予以公开11件。依申请公开答复11件。政府网站发布信息300条。"
     figures = {
@@ -177,7 +191,7 @@ def test_hybrid_on_a_clean_report_asks_about_the_prose_only():
         ]
     }
     fake = Responder(responder({}, figures))
-    record, doc = run(render_report(CELLS, prose=prose), fake)
+    record, doc = run(render_report(CLEAN, prose=prose), fake)
     assert record.extraction.chunks == ["一/1"]
     # The patterns found two; of the model's three, one repeats them and one is a year.
     assert [(c.quote, c.topic, c.read_by) for c in record.claims] == [
@@ -194,8 +208,8 @@ def test_hybrid_on_a_clean_report_asks_about_the_prose_only():
 
 def test_prose_without_figures_costs_no_call():
     fake = FakeModel()  # any request would fail the test
-    record, _ = run(render_report(CELLS, prose="本年度认真贯彻落实条例，推进政务公开。"), fake)
-    assert record.extraction.calls == 0 and record.cells == CELLS
+    record, _ = run(render_report(CLEAN, prose="本年度认真贯彻落实条例，推进政务公开。"), fake)
+    assert record.extraction.calls == 0 and record.cells == CLEAN
 
 
 def test_llm_backend_reads_every_table_and_the_title():

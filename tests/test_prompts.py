@@ -45,3 +45,29 @@ def test_the_table_prompt_renders_for_every_table(numeral, fmt):
     assert "${" not in system + user
     assert all(f"- {row}:" in system for row, _, _ in spec.rows)
     assert user.endswith("<report>\n规章 | 0 | 0 | 0\n</report>")
+
+
+def test_no_worked_example_is_a_row_of_a_report_the_model_path_is_scored_on():
+    """The table examples shown to the model are invented: no row of them is a row of the
+    examples' or the real corpus's gold labels (the reports the model path is scored on)."""
+    import json
+    from pathlib import Path
+
+    from extractor.assisted import _EXAMPLES, table_spec
+
+    root = Path(__file__).resolve().parent.parent
+    golds = [
+        json.loads(p.read_text(encoding="utf-8"))["cells"]
+        for folder in ("eval/fixtures/seeds", "eval/fixtures/real/gold")
+        for p in sorted((root / folder).glob("*.json"))
+    ]
+    assert len(golds) >= 16
+    printed = []
+    for name, example in _EXAMPLES.items():
+        numeral, _, fmt = name.partition("/")
+        keys = dict((r, k) for r, _, k in table_spec(numeral, fmt or "2021", True).rows)
+        for row, quote, values in example:
+            printed.append((keys[row], values))
+            for cells in golds:
+                assert [cells.get(k, "absent") for k in keys[row]] != values, (name, quote)
+    assert len(printed) == 7
