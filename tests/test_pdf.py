@@ -50,6 +50,42 @@ def example_pdfs(tmp_path_factory) -> dict[str, Path]:
     return print_pdfs(example_pages(), tmp_path_factory.mktemp("pdf"))
 
 
+@pytest.fixture(scope="session")
+def unruled_pdfs(tmp_path_factory) -> dict[str, Path]:
+    if chromium() is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the PDF tests: scripts/install-browser installs Chromium")
+        pytest.skip("Chromium is not installed (scripts/install-browser)")
+    return print_pdfs(example_pages(ruled=False), tmp_path_factory.mktemp("unruled"))
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_a_pdf_text_dump_reads_every_gold_cell(example_pdfs, unruled_pdfs, ruled, tmp_path):
+    """The form scraping pipelines hand over most often: the text layer of a PDF as
+    pdfplumber's extract_text gives it (labels wrapped around their row's values, side
+    headings interleaved, the header repeated at a page break), read as plain text."""
+    import pdfplumber
+
+    from extractor.extract import extract_path as read
+
+    pdfs = example_pdfs if ruled else unruled_pdfs
+    for name, pdf_path in pdfs.items():
+        with pdfplumber.open(pdf_path) as pdf:
+            text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+        dump = tmp_path / f"{name}.txt"
+        dump.write_text(text, encoding="utf-8")
+        record = read(dump)
+        gold = _gold(name)
+        assert (record.body, record.year, record.format) == (
+            gold["body"],
+            gold["year"],
+            gold["format"],
+        )
+        assert record.cells == gold["cells"], name
+        failed = {f.rule for f in record.findings if f.status == "failed"}
+        assert failed == {f["rule"] for f in gold["expected_failures"]}, name
+
+
 @pytest.fixture(autouse=True)
 def default_limits():
     yield
