@@ -23,7 +23,10 @@ _WIDTH[0x2215] = "/"  # ∕ division slash
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]+")
 
-_HTML_SPACE = re.compile(r"\s+")
+_HTML_SPACE = re.compile(r"(?! (?!\s))\s+")  # any whitespace run but a lone space
+_HTML_HIDDEN = re.compile(
+    r"<!--.*?-->|<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE
+)
 _HTML_TOKEN = re.compile(
     r"<!--.*?-->"
     r"|<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>"
@@ -98,9 +101,11 @@ _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d]|,\d)")
 
 def strip_html(text: MappedText) -> MappedText:
     """HTML to plain text: blocks to lines, cells to tabs, entities decoded."""
+    # Comments, scripts and styles go first, whole: they are most of a page's markup.
+    text = text.sub(_HTML_HIDDEN, "")
     # Source whitespace means nothing in HTML; collapsing it first keeps cell boundaries the
     # only tabs and line breaks the only newlines.
-    text = text.sub(_HTML_SPACE, lambda m: " " if m.group(0) != " " else m.group(0))
+    text = text.sub(_HTML_SPACE, " ")
     in_cell = False
 
     def token(m: re.Match[str]) -> str:

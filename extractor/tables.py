@@ -14,7 +14,7 @@ ambiguous with their candidates, never guessed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import product
 
@@ -23,7 +23,6 @@ from extractor.cells import (
     Number,
     Scan,
     Sum,
-    broken,
     readings,
     runs,
     separator,
@@ -32,7 +31,9 @@ from extractor.cells import (
 from extractor.patterns import compile_loose
 from schemas import keys as K
 
-Breaks = Callable[[Sequence[Number | None]], int]
+# An equation of the table's arithmetic over (row, column) positions: sum(left) = sum(right).
+Position = tuple[int, int]
+Equation = tuple[tuple[Position, ...], tuple[Position, ...]]
 
 _CN = r"(?:[一二三四五六七八][ \t]*[、.,][ \t]*)?"  # 一、
 _PAREN = r"(?:\([ \t]*[一二三四五六七八][ \t]*\)[ \t]*)?"  # (一)
@@ -308,7 +309,7 @@ def _resolve(
     text: str,
     rows: list[tuple[RowSpec, Scan | None]],
     table: TableRead,
-    breaks: Breaks | None = None,
+    equations: Sequence[Equation] = (),
     collapsed: bool = False,
     hint: str = "",
 ) -> None:
@@ -330,8 +331,8 @@ def _resolve(
             distinct.setdefault(values(o), o)  # the first of equal readings: leftmost drop
         options.append(list(distinct.values()))
         reasons.append(reason)
-    if breaks is not None:
-        _choose(rows, options, reasons, breaks, table)
+    if equations:
+        _choose(rows, options, reasons, equations, table)
     for (spec, s), opts, reason in zip(rows, options, reasons, strict=True):
         if not opts:
             for key in spec.keys:
@@ -377,7 +378,7 @@ def _choose(
     rows: list[tuple[RowSpec, Scan | None]],
     options: list[list[tuple[Cell | None, ...]]],
     reasons: list[str | None],
-    breaks: Breaks,
+    equations: Sequence[Equation],
     table: TableRead,
 ) -> None:
     """Narrow rows with several readings to those that break the fewest of the table's
@@ -387,9 +388,12 @@ def _choose(
     if not open_rows:
         return
     grid = [values(o[0]) if o else (None,) * len(rows[i][0].keys) for i, o in enumerate(options)]
+    # Only the equations over an open row can tell its readings apart.
+    touched = set(open_rows)
+    relevant = [eq for eq in equations if any(r in touched for side in eq for r, _ in side)]
 
     def score() -> int:
-        return breaks([v for row in grid for v in row])
+        return sum(_breaks(eq, grid) for eq in relevant)
 
     # First the sure part: a reading that breaks a rule whose other cells are all settled
     # is wrong whatever the open rows hold (an open cell breaks nothing).
@@ -463,30 +467,36 @@ def _app_specs(rows: Sequence[str]) -> list[RowSpec]:
     ]
 
 
-def _applications_breaks(rows: Sequence[str]) -> Breaks:
-    """How many of balance, outcome_sum and the row totals a filled table 三 breaks."""
-    index = {r: i * 7 for i, r in enumerate(rows)}
-    outcomes = [index[r] for r in rows if r not in ("new", "carried_in", "total", "carried_out")]
-    sums: list[Sum] = [(index[r] + 6, tuple(range(index[r], index[r] + 6))) for r in rows]
-    balance = [index.get(r) for r in ("new", "carried_in", "total", "carried_out")]
-    total = index.get("total")
-
-    def count(v: Sequence[Number | None]) -> int:
-        n = broken(v, sums)
-        for c in range(7):
-            if total is not None:
-                n += broken(v, [(total + c, tuple(o + c for o in outcomes))])
-            if None not in balance:
-                new, carried_in, tot, carried_out = (v[b + c] for b in balance)  # type: ignore[operator]
-                if None not in (new, carried_in, tot, carried_out):
-                    n += abs(new + carried_in - tot - carried_out) > 1e-9  # type: ignore[operator]
-        return n
-
-    return count
+def _breaks(eq: Equation, grid: Sequence[Sequence[Number | None]]) -> bool:
+    """Whether an equation whose cells are all printed fails (a blank breaks nothing)."""
+    total = 0.0
+    for sign, side in ((1, eq[0]), (-1, eq[1])):
+        for r, c in side:
+            v = grid[r][c]
+            if v is None:
+                return False
+            total += sign * v
+    return abs(total) > 1e-9
 
 
-def _review_breaks(v: Sequence[Number | None]) -> int:
-    return broken(v, _REVIEW_SUMS)
+def _applications_equations(rows: Sequence[str]) -> list[Equation]:
+    """The row totals, balance and outcome_sum of a table 三 with these rows, in order."""
+    at = {r: i for i, r in enumerate(rows)}
+    eqs: list[Equation] = [(((i, 6),), tuple((i, c) for c in range(6))) for i in range(len(rows))]
+    outcomes = [at[r] for r in rows if r not in ("new", "carried_in", "total", "carried_out")]
+    ends = [at.get(r) for r in ("new", "carried_in", "total", "carried_out")]
+    for c in range(7):
+        if ends[2] is not None:
+            eqs.append((((ends[2], c),), tuple((o, c) for o in outcomes)))
+        if None not in ends:
+            new, carried_in, total, carried_out = ends
+            eqs.append((((new, c), (carried_in, c)), ((total, c), (carried_out, c))))  # type: ignore[arg-type]
+    return eqs
+
+
+_REVIEW_EQUATIONS: tuple[Equation, ...] = tuple(
+    (((0, t),), tuple((0, p) for p in parts)) for t, parts in _REVIEW_SUMS
+)
 
 
 def read_applications(
@@ -519,7 +529,7 @@ def read_applications(
         text,
         read,
         table,
-        _applications_breaks([spec.row for spec, _ in read]),
+        _applications_equations([spec.row for spec, _ in read]),
         table.layout_collapsed,
     )
     for row in table.missing_rows:
@@ -550,7 +560,7 @@ def read_active(
     read = _read_rows(text, start, end, specs, table, repeats_collapsed)
     table.found = len(read) >= 2 and any(s is not None for _, s in read)
     if table.found:
-        _resolve(text, read, table, None, table.layout_collapsed)
+        _resolve(text, read, table, (), table.layout_collapsed)
         for row in table.missing_rows:
             for key in (
                 f"active.{row}.{c}" for r, cols in K.ACTIVE_ROWS[layout] if r == row for c in cols
@@ -581,7 +591,7 @@ def read_review(
     table.found = s is not None
     if s is not None:
         collapsed = repeats_collapsed and _collapsed([(spec, s)])
-        _resolve(text, [(spec, s)], table, _review_breaks, collapsed, separator)
+        _resolve(text, [(spec, s)], table, _REVIEW_EQUATIONS, collapsed, separator)
     else:
         table.missing_rows.append("review")
     return table

@@ -103,9 +103,15 @@ class MappedText:
 
         pos = 0
         changed = False
+        literal = None if callable(repl) or "\\" in repl else repl  # no template to expand
         for m in pattern.finditer(text):
             s, e = m.span()
-            new = repl(m) if callable(repl) else m.expand(repl)
+            if literal is not None:
+                new = literal
+            elif callable(repl):
+                new = repl(m)
+            else:
+                new = m.expand(repl)
             if new == m.group(0):
                 continue
             changed = True
