@@ -59,6 +59,8 @@ class Tally:
     clean_alarmed: int = 0
     cases: int = 0
     errors: int = 0
+    model_claims: int = 0  # prose figures the model found (alone or with the patterns)
+    model_cells: int = 0  # cells the model read (alone or with the reader)
     misses: list[str] = field(default_factory=list)
 
     def metrics(self) -> dict[str, float | int]:
@@ -70,6 +72,8 @@ class Tally:
         return {
             "cases": self.cases,
             "cases_with_failed_calls": self.errors,
+            "model_claims": self.model_claims,
+            "model_cells": self.model_cells,
             "cell_accuracy": ratio(self.cells_right, self.cells),
             "rule_precision": ratio(self.rule_tp, self.rule_tp + self.rule_fp),
             "rule_recall": ratio(self.rule_tp, self.rule_tp + self.rule_fn),
@@ -161,7 +165,10 @@ def evaluate_with_model(cases: list[Case], backend: str, record_mode: str = "non
     from extractor.llm import LLM, LLMConfig
 
     if record_mode == "none":
-        config = LLMConfig(model="local", base_url="http://127.0.0.1:8765/v1", api_key="replay")
+        # A request the cassette lacks fails at once: replay has nothing to wait for.
+        config = LLMConfig(
+            model="local", base_url="http://127.0.0.1:8765/v1", api_key="replay", attempts=1
+        )
     else:
         config = LLMConfig.from_env()
         if config is None:
@@ -186,6 +193,8 @@ def evaluate_with_model(cases: list[Case], backend: str, record_mode: str = "non
             if record.extraction.errors:
                 tally.errors += 1
                 tally.misses.append(f"{case.id}: {record.extraction.errors}")
+            tally.model_claims += sum(1 for c in record.claims if c.read_by in ("llm", "both"))
+            tally.model_cells += sum(1 for w in record.read_by.values() if w in ("llm", "both"))
             score(case, record, tally)
     return tally
 

@@ -168,19 +168,9 @@ def render_tables(
     return _table(active, layout), _table(apps, layout), _table(review, layout)
 
 
-def render_report(
-    cells: Cells,
-    *,
-    body: str = "示例县人民政府",
-    year: int = 2024,
-    fmt: str = "2021",
-    layout: str = "tabs",
-    units: dict[str, str] | None = None,
-    prose: str = "",
-) -> str:
-    """A whole report: title, the six sections, the tables in `layout`."""
-    active, apps, review = render_tables(cells, fmt, layout, units)
-    parts = [
+def _parts(body: str, year: int, prose: str, active: str, apps: str, review: str) -> list[str]:
+    """The title and the six sections of a report, its tables given as text."""
+    return [
         f"{body}{year}年政府信息公开工作年度报告",
         "一、总体情况",
         prose or f"{year}年，{body}认真贯彻落实《条例》，推进政务公开。",
@@ -195,6 +185,21 @@ def render_report(
         "六、其他需要报告的事项",
         "无。",
     ]
+
+
+def render_report(
+    cells: Cells,
+    *,
+    body: str = "示例县人民政府",
+    year: int = 2024,
+    fmt: str = "2021",
+    layout: str = "tabs",
+    units: dict[str, str] | None = None,
+    prose: str = "",
+) -> str:
+    """A whole report: title, the six sections, the tables in `layout`."""
+    active, apps, review = render_tables(cells, fmt, layout, units)
+    parts = _parts(body, year, prose, active, apps, review)
     if layout == "html":
         blocks = [p if p.startswith("<table>") else f"<p>{p}</p>" for p in parts]
         return (
@@ -293,20 +298,6 @@ def _render_pdf(cells: Cells, fmt: str, rng: random.Random, year: int) -> str:
     apps = "\n".join(lines)
     header = REVIEW_HEADER.replace("\t", "\n").split("\n")
     review = "\n".join([*header, " ".join(value_text(k, cells[k]) for k in K.REVIEW_KEYS)])
-    parts = [
-        f"示例县人民政府{year}年政府信息公开工作年度报告",
-        "一、总体情况",
-        f"{year}年，示例县人民政府认真贯彻落实《条例》，推进政务公开。",
-        "- 1 -",
-        "二、主动公开政府信息情况",
-        active,
-        "三、收到和处理政府信息公开申请情况",
-        apps,
-        "四、政府信息公开行政复议、行政诉讼情况",
-        review,
-        "五、存在的主要问题及改进情况",
-        "政策解读形式还需丰富。",
-        "六、其他需要报告的事项",
-        "无。",
-    ]
+    parts = _parts("示例县人民政府", year, "", active, apps, review)
+    parts.insert(3, "- 1 -")  # a page footer before section 二
     return "\n".join(parts) + "\n"
