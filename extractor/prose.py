@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterable
 
 from extractor.align import check_claims, narrative_sums
-from extractor.claims import find_claims, topic_of
+from extractor.claims import find_claims, model_topic
 from extractor.ingest import Document
+from extractor.normalise import normalise
 from extractor.sections import Section
 from schemas import Claim, Finding, ReportRecord, Span
 from schemas import keys as K
@@ -51,15 +52,26 @@ def rule_claims(doc: Document, regions: Iterable[tuple[str, int, int]]) -> list[
 
 
 def merge_claims(ours: list[Claim], theirs: Iterable[Claim]) -> list[Claim]:
-    """The patterns' claims plus the model's that say something the patterns did not: a
-    model claim overlapping a pattern claim adds nothing."""
+    """The patterns' claims and the model's, merged: a figure both found is read_by "both";
+    one only the model found is added, its topic taken from its quote or subject."""
     merged = list(ours)
     for claim in theirs:
-        if any(c.start < claim.end and claim.start < c.end for c in ours):
+        same = [
+            i
+            for i, c in enumerate(merged)
+            if c.read_by != "llm"
+            and c.start < claim.end
+            and claim.start < c.end
+            and abs(c.value - claim.value) < 1e-6
+        ]
+        if same:
+            for i in same:
+                merged[i] = merged[i].model_copy(update={"read_by": "both"})
             continue
-        topic = claim.topic or topic_of(claim.subject)
-        if topic in ("received", "handled") and "申请" not in claim.quote:
-            topic = None  # 受理/办结 of something else (hotline tickets, service matters)
+        if any(c.start < claim.end and claim.start < c.end and c.read_by == "llm" for c in merged):
+            continue  # the model said it twice (overlapping chunks)
+        quote = normalise(claim.quote).text
+        topic = claim.topic or model_topic(claim.subject, quote, claim.value)
         merged.append(claim.model_copy(update={"topic": topic}))
     return sorted(merged, key=lambda c: (c.start, c.topic or ""))
 
