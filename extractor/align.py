@@ -64,12 +64,11 @@ def readings(topic: str, record: ReportRecord) -> list[Reading]:
         first = topic[:-1]
         rest = _OUTCOMES[_OUTCOMES.index(first) :]
         return [tuple(k for name in rest for k in _category(cells, name)), _category(cells, first)]
-    if topic == "unavailable.not_held":
-        return [(_app(topic),), _category(cells, "unavailable")]
     if topic == "other_processing":
         return [_category(cells, "other")]
     if topic.split(".")[0] in ("denied", "unavailable", "not_processed"):
-        return [(_app(topic),)]
+        # "因不掌握等原因无法提供7件": the row, or the category the reason leads
+        return [(_app(topic),), _category(cells, topic.split(".")[0])]
     if topic == "review":
         return [("review.total",)]
     if topic.startswith("review.") and topic != "review.all_upheld":
@@ -262,14 +261,19 @@ _PART = re.compile(r"(?P<n>\d+)\s*(?P<u>条|件|个|项|次|篇|期)")
 def narrative_sums(
     text: str, start: int, end: int
 ) -> Iterator[tuple[int, int, int, list[int], int]]:
-    """(phrase start, phrase end, stated total, parts, sum) for each 共计…其中… whose parts do
-    not add up: no run of parts from the first equals the total, and all of them exceed it."""
+    """(phrase start, phrase end, stated total, parts, sum) for each 共计…其中… (or 共计…（…）,
+    共计…：…) whose parts do not add up: no run of parts from the first equals the total,
+    and all of them exceed it."""
     for m in _TOTAL.finditer(text, start, end):
-        rest = text[m.end() : m.end() + 4]
-        if "其中" not in rest:
+        bracket = _OPEN.match(text, m.end())
+        if bracket:  # 共30件（予以公开13件、…）: the parts are in the parenthesis
+            close = _CLOSE.search(text, bracket.end(), end)
+            stop = close.start() if close else end
+        elif "其中" in text[m.end() : m.end() + 4] or _LIST.match(text, m.end()):
+            stop = text.find("。", m.end(), end)
+            stop = end if stop < 0 else stop
+        else:
             continue
-        stop = text.find("。", m.end(), end)
-        stop = end if stop < 0 else stop
         parts = [
             (int(p.group("n")), p.end())
             for p in _PART.finditer(text, m.end(), stop)
@@ -290,3 +294,6 @@ def narrative_sums(
 
 
 _NOT_PART = re.compile(r"\s*(?:%|次/)")
+_OPEN = re.compile(r"\s*[（(]")
+_CLOSE = re.compile(r"[）)]")
+_LIST = re.compile(r"\s*[：:]")

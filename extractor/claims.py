@@ -79,7 +79,6 @@ _SUBJECTS: tuple[tuple[str, str], ...] = (
     ("denied.inquiry", r"行政查询(?:事项|类)?"),
     ("unavailable", r"无法提供"),
     ("unavailable.not_held", r"不掌握"),
-    ("unavailable.not_held", r"不掌握[^，,。；;]{0,16}?无法提供"),
     ("unavailable.needs_creation", r"没有现成信息|需要?另行制作"),
     ("unavailable.unclear", r"(?:申请)?内容(?:仍)?不明确"),
     ("not_processed", r"不予处理"),
@@ -94,8 +93,8 @@ _SUBJECTS: tuple[tuple[str, str], ...] = (
         "carried_out",
         r"(?:结转|转)(?:至|到)?下(?:一)?年(?:度)?(?:继续)?(?:办理|处理)?|(?:结转|转)(?:至|到)?\d{4}年(?:度)?(?:继续)?(?:办理|处理)?|结转下年度继续办理",
     ),
-    ("review.upheld", r"行政复议[^，,。；;\d]{0,10}?(?:结果)?维持"),
-    ("review.corrected", r"行政复议[^，,。；;\d]{0,10}?(?:结果)?纠正"),
+    ("review.upheld", r"行政复议[^，,。；;\d]{0,10}?(?:结果)?维持(?:原(?:具体)?(?:行政)?行为)?"),
+    ("review.corrected", r"行政复议[^，,。；;\d]{0,10}?(?:结果)?(?:纠正|撤销|确认违法)"),
     ("review.pending", r"行政复议[^，,。；;\d]{0,10}?尚未审结"),
     ("review", r"行政复议"),
     ("litigation.direct", r"(?:未经复议)?直接(?:提起|起诉)(?:行政诉讼)?"),
@@ -106,13 +105,20 @@ _SUBJECTS: tuple[tuple[str, str], ...] = (
     ("coercion", r"行政强制"),
     ("fees", r"(?:行政事业性)?收费(?:金额)?"),
 )
+# A reason named before its category ("因涉及第三方合法权益不予公开2件") is the reason's row.
+_CATEGORY_WORDS = {"denied": "不予公开", "unavailable": "无法提供", "not_processed": "不予处理"}
+_SUBJECTS += tuple(
+    (topic, rf"(?:{p})[^，,。；;\d]{{0,16}}?{_CATEGORY_WORDS[topic.split('.')[0]]}")
+    for topic, p in _SUBJECTS
+    if "." in topic and topic.split(".")[0] in _CATEGORY_WORDS
+)
 _SUBJECT_RES = tuple((t, re.compile(loose(p))) for t, p in _SUBJECTS)
 
 # What each kind of subject may have between itself and its number ("行政复议案件6件",
 # "行政许可审批事项3189项"): anything else means the number counts something else.
 _FILLER = (
     r"(?:政府信息公开|依申请公开|政府信息|信息公开|申请|事项|案件|案|决定书|决定|审批|类|的|"
-    r"情形|情况|数量|件数|结果|已|均|共计|合计|总计|累计|共|为|达|计|了|有|\s)*"
+    r"情形|情况|数量|件数|结果|措施|办件|已|均|共计|合计|总计|累计|共|为|达|计|了|有|\s)*"
 )
 _FILLER_RE = re.compile(_FILLER + r"$")
 
