@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from extractor.claims import PART
 from schemas import Contradiction, Finding, ReadingTried, ReportRecord, Span
 from schemas import keys as K
 
@@ -46,8 +47,23 @@ def _active(row: str, what: str, fmt: str) -> list[Reading]:
     return [(f"active.{row}.{c}",) for c in columns]
 
 
+_ORG_COLUMNS = ("commercial", "research", "nonprofit", "legal", "other_org")
+
+
+def _column(reading: Reading, who: str) -> Reading:
+    """The same sum over one applicant column: natural persons, or the organisations."""
+    columns = ("natural",) if who == "natural" else _ORG_COLUMNS
+    return tuple(k.removesuffix(".total") + f".{c}" for k in reading for c in columns)
+
+
 def readings(topic: str, record: ReportRecord) -> list[Reading]:
     """The cell sums a claim on `topic` can mean in this report's layout (most likely first)."""
+    if topic.endswith(PART):  # a part of the applications: checked against the whole
+        return readings(topic[: -len(PART)], record)
+    if "@" in topic:  # 自然人申请13件: that column, or the total if all came from them
+        base, who = topic.split("@")
+        whole = readings(base, record)
+        return [_column(r, who) for r in whole] + whole
     cells = record.cells
     fmt = record.format or "2021"
     if topic == "received":
@@ -148,6 +164,8 @@ def assess(
         r, t = open_[0]
         doubt = _doubt(record, r)
         return "unclear", r, None, tried, doubt
+    if tried and topic and topic.endswith(PART):
+        return "unclear", options[0], _value(record, options[0]), tried, None
     if tried:
         r = options[0]
         return "contradiction", r, _value(record, r), tried, None

@@ -126,7 +126,7 @@ FORMS = [
     ("起/宗 for cases", "发生行政复议一起，行政诉讼两宗。", [("review", 1), ("litigation", 2)]),
     (
         "份 and 条 for applications",
-        "收到3份书面申请，网上收到政府信息公开申请9条。",
+        "收到3份书面申请，全年收到政府信息公开申请9条。",
         [("received", 3), ("received", 9)],
     ),
     (
@@ -373,3 +373,37 @@ def test_narrative_sums_in_a_parenthesis_or_after_a_colon():
     assert [t[2:] for t in narrative_sums(colon, 0, len(colon))] == [(41, [30, 12], 42)]
     aside = normalise("共受理申请30件（含上年结转2件）。").text
     assert list(narrative_sums(aside, 0, len(aside))) == []
+
+
+def test_a_part_of_the_applications_can_agree_with_the_table_but_not_contradict_it():
+    assert claims("共答复申请52件，其中按期答复50件；网上申请11件，信函申请2件。") == [
+        ("handled", 52),
+        ("handled?", 50),
+        ("applications?", 11),
+        ("applications?", 2),
+    ]
+    r = record(applications__new__total=52, applications__total__total=52)
+    assert judge("handled?", 50, r)[0] == "unclear"
+    assert judge("handled?", 52, r)[0] == "consistent"
+
+
+def test_a_count_of_one_kind_of_applicant_is_read_in_its_column():
+    assert claims("收到自然人提出的申请13件，法人申请2件。") == [
+        ("received@natural", 13),
+        ("applications@org", 2),
+    ]
+    r = record(
+        applications__new__natural=13,
+        applications__new__legal=2,
+        applications__new__total=15,
+        applications__total__natural=13,
+        applications__total__legal=2,
+        applications__total__total=15,
+    )
+    assert judge("received@natural", 13, r)[:2] == (
+        "consistent",
+        (APP("new").replace("total", "natural"),),
+    )
+    assert judge("applications@org", 2, r)[0] == "consistent"
+    assert judge("received@natural", 15, r)[0] == "consistent"  # all may be natural persons
+    assert judge("received@natural", 14, r)[0] == "contradiction"

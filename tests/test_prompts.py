@@ -71,7 +71,7 @@ def test_the_prompt_examples_are_from_no_report_the_product_is_scored_on():
 def test_the_claims_example_answer_is_what_the_patterns_find_in_it():
     example = normalise(_example("claims")).text
     assert [(c.topic, c.value, example[c.start : c.end]) for c in find_claims(example)] == [
-        ("received", 21, "新收公民提出的信息公开申请二十一件"),
+        ("received@natural", 21, "新收公民提出的信息公开申请二十一件"),
         ("handled", 21, "答复21件"),
         ("granted", 9, "同意公开9件"),
         ("unavailable", 5, "无法提供5件"),
