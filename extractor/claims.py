@@ -118,7 +118,7 @@ _SUBJECT_RES = tuple((t, re.compile(loose(p))) for t, p in _SUBJECTS)
 # "行政许可审批事项3189项"): anything else means the number counts something else.
 _FILLER = (
     r"(?:政府信息公开|依申请公开|政府信息|信息公开|申请|事项|案件|案|决定书|决定|审批|类|的|"
-    r"情形|情况|数量|件数|结果|措施|办件|已|均|共计|合计|总计|累计|共|为|达|计|了|有|\s)*"
+    r"情形|情况|数量|件数|结果|措施|办件|相关|已|均|共计|合计|总计|累计|共|为|达|计|了|有|\s)*"
 )
 _FILLER_RE = re.compile(_FILLER + r"$")
 
@@ -137,6 +137,10 @@ _VERBS: tuple[tuple[str, str, str], ...] = (
     ("repealed", _REPEALED, "document"),
     ("in_force", _IN_FORCE, "document"),
     ("not_ours", _DOC_NOT_OURS, "document"),
+    # 行政复议2件，其中维持1件: an outcome whose case the sentence named
+    ("upheld", r"维持", "review"),
+    ("corrected", r"纠正|撤销|确认违法", "review"),
+    ("pending", r"尚未审结|未审结|正在审理|尚在审理", "review"),
 )
 _VERB_RES = tuple((t, re.compile(loose(p)), kind) for t, p, kind in _VERBS)
 _OBJECTS = {
@@ -147,6 +151,7 @@ _OBJECTS = {
         + r"(?!\s*人)(?:\s*公\s*开)?"
     ),
     "document": re.compile(loose(r"(?:行政)?规范性文件|规章")),
+    "review": re.compile(loose(r"行政复议|行政诉讼|起诉")),
 }
 # Words that show a number counts something the tables do not: posts, hotline tickets,
 # suggestions, meetings, visits, power lists. Anywhere in the clause for the first group,
@@ -435,6 +440,11 @@ def _verb_topic(
     c = cl.c
     if kind == "application":
         return _unit_fits(verb or "applications", c.unit, s, e)
+    if kind == "review":
+        case = _nearest(_OBJECTS["review"], cl.text, cl.s0, vs)
+        if verb is None or case is None or "复议" not in case.group(0):
+            return None  # an outcome of a lawsuit: which group, the prose does not say
+        return _unit_fits(f"review.{verb}", c.unit, s, e)
     topic = _document_topic(verb, c.unit)
     if topic is None:
         return None
@@ -543,9 +553,20 @@ def _last_digit(text: str, start: int, end: int) -> int:
     return last
 
 
+_YEAR = re.compile(r"\d{4}\s*年")
+
+
 def _first_digit(text: str, start: int, end: int) -> int:
-    m = _DIGIT.search(text, start, end)
-    return m.start() if m else end
+    """Where the next number starts; a year does not end a clause ("结转至2024年办理")."""
+    pos = start
+    while True:
+        m = _DIGIT.search(text, pos, end)
+        if m is None:
+            return end
+        year = _YEAR.match(text, m.start())
+        if year is None or text[m.start() - 1 : m.start()].isdigit():
+            return m.start()
+        pos = year.end()
 
 
 def topic_of(subject: str) -> str | None:

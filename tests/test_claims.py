@@ -140,6 +140,18 @@ FORMS = [
         [("licensing", 1024), ("penalty", 215), ("coercion", 9)],
     ),
     ("fees in 万元", "收取行政事业性收费共计3.5万元。", [("fees", 3.5)]),
+    (
+        "review outcomes after their case",
+        "共办理行政复议案件2件，其中维持1件，纠正1件。",
+        [("review", 2), ("review.upheld", 1), ("review.corrected", 1)],
+    ),
+    ("a lawsuit outcome names no group", "发生行政诉讼2件，其中维持2件。", [("litigation", 2)]),
+    ("carried into a named year", "另有3件结转至2025年继续办理。", [("carried_out", 3)]),
+    (
+        "reasons with 的",
+        "本机关不掌握相关政府信息的9件，没有现成信息需要另行制作的1件。",
+        [("unavailable.not_held", 9), ("unavailable.needs_creation", 1)],
+    ),
     ("an application count without a verb", "全年依申请公开16件。", [("applications", 16)]),
     (
         "numbers split across lines",
