@@ -167,6 +167,8 @@ _OTHER_THINGS_RE = re.compile(_OTHER_THINGS)
 _GAP_VETO = re.compile(_OTHER_THINGS + "|" + _DOC_NOT_OURS)
 _BREAKS = "，,。；;：:！？!?（）()【】"
 _SENTENCE_END = "。；;！？!?"
+_SENTENCE_REACH = 160
+_CLAUSE_REACH = 60
 # A heading line ("（二）依申请公开情况") ends its clause even without punctuation.
 _HEADING = re.compile(
     r"(?m)^[ \t]*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.])"
@@ -255,10 +257,10 @@ class _Clause:
     def __init__(self, text: str, c: _Candidate, lo: int, hi: int, floor: int, ceiling: int):
         self.text = text
         self.c = c
-        self.b0 = _clause_start(text, c.start, floor, _BREAKS)
-        self.a1 = min(_clause_end(text, c.end, hi, _BREAKS), ceiling)
-        self.s0 = _clause_start(text, c.start, lo, _SENTENCE_END)
-        self.s1 = _clause_end(text, c.end, hi, _SENTENCE_END)
+        self.b0 = _clause_start(text, c.start, max(floor, c.start - _CLAUSE_REACH), _BREAKS)
+        self.a1 = _clause_end(text, c.end, min(hi, ceiling), _BREAKS)
+        # A sentence longer than this is a table or a list, not one statement.
+        self.s0 = _clause_start(text, c.start, max(lo, c.start - _SENTENCE_REACH), _SENTENCE_END)
 
     def vetoed(self) -> bool:
         return bool(_CLAUSE_VETO.search(self.text, self.b0, self.a1))
