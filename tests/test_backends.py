@@ -280,3 +280,13 @@ def test_llm_backend_reads_every_table_and_the_title():
     assert set(record.read_by.values()) == {"llm"}
     assert record.extraction.backend == "llm"
     assert re.fullmatch(r"(?:\w+@\d+,?)+", record.extraction.prompt_version)
+
+
+def test_the_model_may_give_a_figure_written_in_chinese_numerals():
+    prose = "涉及第三方的申请，经书面告知后依法公开的，共计十一宗。"
+    figures = {"figures": [{"quote": "依法公开的，共计十一宗", "value": 11, "subject": "予以公开"}]}
+    record, doc = run(render_report(CELLS, prose=prose), Responder(responder({}, figures)))
+    [claim] = record.claims
+    assert (claim.topic, claim.value, claim.read_by) == ("granted", 11, "llm")
+    assert doc.text.original[claim.start : claim.end] == "依法公开的，共计十一宗"
+    assert [c.verdict for c in record.contradictions] == ["consistent"]
