@@ -108,6 +108,9 @@ def readings(topic: str, record: ReportRecord) -> list[Reading]:
 
 
 _MAX_COMBINATIONS = 512
+# 规范性文件15件 with no action named (制发, 废止, 现行有效): it may agree with a column, but
+# what it counts is not said clearly enough to contradict one.
+_NO_ACTION = ("normative_docs", "rules")
 
 
 def _possible(record: ReportRecord, key: str) -> list[Number] | None:
@@ -164,7 +167,7 @@ def assess(
         r, t = open_[0]
         doubt = _doubt(record, r)
         return "unclear", r, None, tried, doubt
-    if tried and topic and topic.endswith(PART):
+    if tried and topic and (topic.endswith(PART) or topic in _NO_ACTION):
         return "unclear", options[0], _value(record, options[0]), tried, None
     if tried:
         r = options[0]

@@ -364,6 +364,8 @@ def _classify(cl: _Clause) -> tuple[str, int, int] | None:
     topic, s, e = got
     if topic in _POWERS and _POWER_LIST.search(cl.text, cl.s0, cl.c.start):
         return None  # items of a list of powers (权责清单), not decisions taken
+    if topic in _POWERS and _APPLIED.search(cl.text, s, cl.c.start):
+        return None  # 受理行政许可申请: applications for a licence, not decisions
     if topic in ("received", "handled", "applications"):
         phrase = cl.text[min(s, cl.b0) : e]
         if _PART_OF.search(phrase):
@@ -390,6 +392,7 @@ _APPLICANTS = {
 
 _POWERS = ("licensing", "penalty", "coercion")
 _POWER_LIST = re.compile(r"权责|清单|目录")
+_APPLIED = re.compile(r"申请|受理")
 
 
 def _subject_of(cl: _Clause) -> tuple[str, int, int] | None:

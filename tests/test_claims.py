@@ -187,6 +187,7 @@ HARD_NEGATIVES = [
     ("drafting for another body", "牵头起草市政府规章1件、市政府规范性文件2件。"),
     ("slogans", "推进一件事一次办，实行一次性告知。"),
     ("posts about decisions", "公开行政许可和行政处罚等行政权力运行类信息47条。"),
+    ("applications for a licence", "受理行政许可申请2350件。"),
 ]
 
 
@@ -419,3 +420,11 @@ def test_a_count_of_one_kind_of_applicant_is_read_in_its_column():
     assert judge("applications@org", 2, r)[0] == "consistent"
     assert judge("received@natural", 15, r)[0] == "consistent"  # all may be natural persons
     assert judge("received@natural", 14, r)[0] == "contradiction"
+
+
+def test_documents_counted_without_an_action_can_agree_but_not_contradict():
+    assert claims("主动公开政府信息2345条，其中规范性文件12件。") == [("normative_docs", 12)]
+    r = record(active__normative_docs__issued=12, active__normative_docs__in_force=40)
+    assert judge("normative_docs", 40, r)[0] == "consistent"
+    assert judge("normative_docs", 13, r)[0] == "unclear"
+    assert judge("normative_docs.issued", 13, r)[0] == "contradiction"
