@@ -407,9 +407,9 @@ def _subject_of(cl: _Clause) -> tuple[str, int, int] | None:
     if verb is not None:
         topic, kind, vs, oe = verb
         if oe < 0:
-            after = _object_after(cl, kind)
-            if after is not None:
-                return _verb_topic(cl, topic, kind, vs, vs, after)
+            object_end = _object_after(cl, kind)
+            if object_end is not None:
+                return _verb_topic(cl, topic, kind, vs, vs, object_end)
             if _object_in_sentence(cl, kind, vs):
                 return _verb_topic(cl, topic, kind, vs, vs, c.end)
             return None
