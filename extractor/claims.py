@@ -409,11 +409,11 @@ def _subject_of(cl: _Clause) -> tuple[str, int, int] | None:
         if oe < 0:
             object_end = _object_after(cl, kind)
             if object_end is not None:
-                return _verb_topic(cl, topic, kind, vs, vs, object_end)
+                return _verb_topic(cl, topic, kind, vs, object_end)
             if _object_in_sentence(cl, kind, vs):
-                return _verb_topic(cl, topic, kind, vs, vs, c.end)
+                return _verb_topic(cl, topic, kind, vs, c.end)
             return None
-        return _verb_topic(cl, topic, kind, vs, vs, c.end)
+        return _verb_topic(cl, topic, kind, vs, c.end)
     after = _subject_after(cl)
     if after is not None:
         topic, e = after
@@ -425,7 +425,7 @@ def _subject_of(cl: _Clause) -> tuple[str, int, int] | None:
             if kind == "application":
                 return _unit_fits("applications", c.unit, obj.start(), c.end)
             shared = _document_verb_in_sentence(cl, obj.start())
-            return _verb_topic(cl, shared, kind, obj.start(), obj.start(), c.end)
+            return _verb_topic(cl, shared, kind, obj.start(), c.end)
     return None
 
 
@@ -440,13 +440,14 @@ def _subject_end(cl: _Clause, subject: tuple[str, int]) -> int:
 
 
 def _verb_topic(
-    cl: _Clause, verb: str | None, kind: str, vs: int, s: int, e: int
+    cl: _Clause, verb: str | None, kind: str, s: int, e: int
 ) -> tuple[str, int, int] | None:
+    """The topic of an action (or, verb None, a bare object) on the phrase text[s:e]."""
     c = cl.c
     if kind == "application":
         return _unit_fits(verb or "applications", c.unit, s, e)
     if kind == "review":
-        case = _nearest(_OBJECTS["review"], cl.text, cl.s0, vs)
+        case = _nearest(_OBJECTS["review"], cl.text, cl.s0, s)
         if verb is None or case is None or "复议" not in case.group(0):
             return None  # an outcome of a lawsuit: which group, the prose does not say
         return _unit_fits(f"review.{verb}", c.unit, s, e)
