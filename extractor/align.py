@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from schemas import Contradiction, Finding, ReportRecord, Span
+from extractor.claims import PART
+from schemas import Contradiction, Finding, ReadingTried, ReportRecord, Span
 from schemas import keys as K
 
 Number = int | float
@@ -24,35 +25,66 @@ def _app(row: str) -> str:
     return K.application_key(row, "total")
 
 
+_OUTCOMES = ("granted", "partial", "denied", "unavailable", "not_processed", "other")
+
+
+def _category(cells, name: str) -> tuple[str, ...]:
+    if name in ("granted", "partial"):
+        return (_app(name),)
+    return tuple(k for k in cells if k.startswith(f"applications.{name}.") and k.endswith(".total"))
+
+
+def _active(row: str, what: str, fmt: str) -> list[Reading]:
+    columns = {
+        ("2021", "issued"): ("issued",),
+        ("2021", "repealed"): ("repealed",),
+        ("2021", "in_force"): ("in_force",),
+        ("2021", "any"): ("issued", "repealed", "in_force"),
+        ("2019", "issued"): ("made", "published"),
+        ("2019", "in_force"): ("total_public",),
+        ("2019", "any"): ("made", "published", "total_public"),
+    }.get((fmt, what), ())
+    return [(f"active.{row}.{c}",) for c in columns]
+
+
+_ORG_COLUMNS = ("commercial", "research", "nonprofit", "legal", "other_org")
+
+
+def _column(reading: Reading, who: str) -> Reading:
+    """The same sum over one applicant column: natural persons, or the organisations."""
+    columns = ("natural",) if who == "natural" else _ORG_COLUMNS
+    return tuple(k.removesuffix(".total") + f".{c}" for k in reading for c in columns)
+
+
 def readings(topic: str, record: ReportRecord) -> list[Reading]:
     """The cell sums a claim on `topic` can mean in this report's layout (most likely first)."""
+    if topic.endswith(PART):  # a part of the applications: checked against the whole
+        return readings(topic[: -len(PART)], record)
+    if "@" in topic:  # 自然人申请13件: that column, or the total if all came from them
+        base, who = topic.split("@")
+        whole = readings(base, record)
+        return [_column(r, who) for r in whole] + whole
     cells = record.cells
-    fmt = record.format
+    fmt = record.format or "2021"
     if topic == "received":
         return [(_app("new"),), (_app("new"), _app("carried_in")), (_app("total"),)]
-    if topic == "handled":
+    if topic in ("handled", "applications"):  # 申请 without a verb: received or handled
         return [(_app("total"),), (_app("new"), _app("carried_in")), (_app("new"),)]
     if topic in ("carried_in", "carried_out", "granted", "partial"):
         return [(_app(topic),)]
     if topic == "granted_partial":
         return [(_app("granted"), _app("partial"))]
     if topic in ("denied", "unavailable", "not_processed"):
-        return [
-            tuple(
-                k for k in cells if k.startswith(f"applications.{topic}.") and k.endswith(".total")
-            )
-        ]
-    if topic == "unavailable.not_held":
-        whole = tuple(
-            k for k in cells if k.startswith("applications.unavailable.") and k.endswith(".total")
-        )
-        return [(_app(topic),), whole]
+        return [_category(cells, topic)]
+    if topic.endswith("+"):  # 不予公开等其他类型: that outcome and the ones after it
+        first = topic[:-1]
+        rest = _OUTCOMES[_OUTCOMES.index(first) :]
+        return [tuple(k for name in rest for k in _category(cells, name)), _category(cells, first)]
     if topic == "other_processing":
-        return [
-            tuple(k for k in cells if k.startswith("applications.other.") and k.endswith(".total"))
-        ]
+        return [_category(cells, "other")]
     if topic.split(".")[0] in ("denied", "unavailable", "not_processed"):
-        return [(_app(topic),)]
+        # "因不掌握等原因无法提供7件": the row, or the category the reason leads
+        return [(_app(topic),), _category(cells, topic.split(".")[0])]
     if topic == "review":
         return [("review.total",)]
     if topic.startswith("review.") and topic != "review.all_upheld":
@@ -63,21 +95,96 @@ def readings(topic: str, record: ReportRecord) -> list[Reading]:
         return [("litigation.direct.total", "litigation.after_review.total")]
     if topic in ("litigation.direct", "litigation.after_review"):
         return [(f"{topic}.total",)]
+    if topic in ("normative_docs", "rules"):
+        return _active(topic, "any", fmt)
     if topic.startswith("normative_docs.") or topic.startswith("rules."):
         row, what = topic.split(".")
-        column = {
-            ("2021", "issued"): ("issued",),
-            ("2021", "repealed"): ("repealed",),
-            ("2021", "in_force"): ("in_force",),
-            ("2019", "issued"): ("made", "published"),
-            ("2019", "in_force"): ("total_public",),
-        }.get((fmt or "2021", what), ())
-        return [(f"active.{row}.{c}",) for c in column]
+        return _active(row, what, fmt)
     if topic in ("licensing", "penalty", "coercion"):
         return [(f"active.{topic}.decisions",)]
     if topic == "fees":
         return [("active.fees.amount",)] if fmt == "2021" else []
     return []
+
+
+_MAX_COMBINATIONS = 512
+# 规范性文件15件 with no action named (制发, 废止, 现行有效): it may agree with a column, but
+# what it counts is not said clearly enough to contradict one.
+_NO_ACTION = ("normative_docs", "rules")
+
+
+def _possible(record: ReportRecord, key: str) -> list[Number] | None:
+    """The values a cell may hold: what was read, or every candidate of an ambiguous cell;
+    None when nothing is known (blank, unreadable, or a cell the layout does not have)."""
+    amb = record.ambiguous.get(key)
+    if amb is not None:
+        return list(amb.candidates) or None
+    value = record.cells.get(key)
+    return None if value is None else [value]
+
+
+def try_reading(reading: Reading, stated: Number, record: ReportRecord) -> ReadingTried:
+    """Whether `stated` can be the sum of the cells of `reading`.
+
+    An ambiguous cell is tried with each of its candidates: the reading differs only when
+    none fits. A blank or unreadable cell leaves the reading not checkable."""
+    values = [None if k in record.ambiguous else record.cells.get(k) for k in reading]
+    candidates = {k: list(record.ambiguous[k].candidates) for k in reading if k in record.ambiguous}
+    options = [_possible(record, k) for k in reading]
+
+    def tried(result: str) -> ReadingTried:
+        return ReadingTried(
+            cells=list(reading),
+            values=values,
+            candidates=candidates,
+            result=result,  # type: ignore[arg-type]
+        )
+
+    if any(o is None for o in options):
+        return tried("not_checkable")
+    sums = {0.0}
+    for o in options:
+        sums = {s + v for s in sums for v in o}  # type: ignore[union-attr]
+        if len(sums) > _MAX_COMBINATIONS:
+            return tried("not_checkable")
+    return tried("fits" if any(abs(s - stated) < 1e-6 for s in sums) else "differs")
+
+
+def assess(
+    topic: str | None, stated: Number, record: ReportRecord
+) -> tuple[str, Reading, Number | None, list[ReadingTried], str | None]:
+    """(verdict, the cells it rests on, their value, every reading tried, the reading doubt).
+
+    A contradiction only when no reading of the table that is still possible fits: a
+    figure about a cell we are unsure of (ambiguous, unreadable, blank) is never one."""
+    options = [r for r in readings(topic, record) if r] if topic else []
+    tried = [try_reading(r, stated, record) for r in options]
+    for r, t in zip(options, tried, strict=True):
+        if t.result == "fits":
+            return "consistent", r, _value(record, r) if not t.candidates else stated, tried, None
+    open_ = [(r, t) for r, t in zip(options, tried, strict=True) if t.result == "not_checkable"]
+    if open_:
+        r, t = open_[0]
+        doubt = _doubt(record, r)
+        return "unclear", r, None, tried, doubt
+    if tried and topic and (topic.endswith(PART) or topic in _NO_ACTION):
+        return "unclear", options[0], _value(record, options[0]), tried, None
+    if tried:
+        r = options[0]
+        return "contradiction", r, _value(record, r), tried, None
+    return "unclear", options[0] if options else (), None, tried, None
+
+
+def _doubt(record: ReportRecord, reading: Reading) -> str:
+    parts = []
+    for k in reading:
+        if k in record.ambiguous:
+            parts.append(f"{K.label(k)} 可读作 {record.ambiguous[k].candidates}")
+        elif k in record.unreadable:
+            parts.append(f"{K.label(k)} 未能读取")
+        elif record.cells.get(k) is None:
+            parts.append(f"{K.label(k)} {'空白' if k in record.cells else '表格中没有'}")
+    return "；".join(parts) or "表格读数存疑"
 
 
 def _value(record: ReportRecord, reading: Reading) -> Number | None:
@@ -90,19 +197,36 @@ def judge(
     topic: str | None, stated: Number, record: ReportRecord
 ) -> tuple[str, Reading, Number | None]:
     """(verdict, the cells it rests on, their value)."""
-    options = [r for r in readings(topic, record) if r] if topic else []
-    known: list[tuple[Reading, Number]] = []
-    for r in options:
-        v = _value(record, r)
-        if v is not None:
-            known.append((r, v))
-    for r, v in known:
-        if abs(v - stated) < 1e-6:
-            return "consistent", r, v
-    if known:
-        r, v = known[0]
-        return "contradiction", r, v
-    return "unclear", options[0] if options else (), None
+    verdict, cells, value, _, _ = assess(topic, stated, record)
+    return verdict, cells, value
+
+
+def _shown(record: ReportRecord, t: ReadingTried) -> str:
+    """One reading for a reviewer: 「予以公开/总计 = 52」, 「本年新收/总计 + 上年结转/总计 = 10 + 2 = 12」."""
+    labels = " + ".join(K.label(k) for k in t.cells)
+    parts = []
+    for k, v in zip(t.cells, t.values, strict=True):
+        if k in t.candidates:
+            parts.append(f"{t.candidates[k]} 之一")
+        elif v is None:
+            parts.append("未读取" if k in record.unreadable else "空白")
+        else:
+            parts.append(str(v))
+    if len(parts) == 1:
+        return f"{labels} = {parts[0]}"
+    total = _value(record, tuple(t.cells))
+    return f"{labels} = {' + '.join(parts)}" + (f" = {total}" if total is not None else "")
+
+
+def readings_text(record: ReportRecord, tried: list[ReadingTried]) -> str:
+    """The readings tried, the first (most likely) first, for a reviewer."""
+    if not tried:
+        return ""
+    first = _shown(record, tried[0])
+    if len(tried) == 1:
+        return first
+    others = "；".join(_shown(record, t) for t in tried[1:])
+    return f"{first}（另试 {others}）"
 
 
 def check_claims(record: ReportRecord) -> tuple[list[Contradiction], list[Finding]]:
@@ -112,6 +236,7 @@ def check_claims(record: ReportRecord) -> tuple[list[Contradiction], list[Findin
     findings: list[Finding] = []
     for claim in record.claims:
         verdict, cells, table = judge(claim.topic, claim.value, record)
+        _, _, _, tried, doubt = assess(claim.topic, claim.value, record)
         contradictions.append(
             Contradiction(
                 claim=claim.topic or claim.subject,
@@ -122,10 +247,13 @@ def check_claims(record: ReportRecord) -> tuple[list[Contradiction], list[Findin
                 start=claim.start,
                 end=claim.end,
                 verdict=verdict,  # type: ignore[arg-type]
+                readings=tried,
+                doubt=doubt if verdict == "unclear" else None,
+                read_by=claim.read_by,
             )
         )
         if verdict == "contradiction":
-            where = " + ".join(K.label(k) for k in cells)
+            where = f"表格 {readings_text(record, tried)}"
             findings.append(
                 Finding(
                     rule="narrative_mismatch",
@@ -134,7 +262,7 @@ def check_claims(record: ReportRecord) -> tuple[list[Contradiction], list[Findin
                     cells=list(cells),
                     left=claim.value,
                     right=table,
-                    message=f"正文「{claim.quote}」说 {claim.value}，表格 {where} = {table}",
+                    message=f"正文「{claim.quote}」说 {claim.value}，{where}",
                     evidence=[
                         Span(start=claim.start, end=claim.end, snippet=claim.quote),
                         *(record.evidence[k] for k in cells if k in record.evidence),
@@ -154,14 +282,19 @@ _PART = re.compile(r"(?P<n>\d+)\s*(?P<u>条|件|个|项|次|篇|期)")
 def narrative_sums(
     text: str, start: int, end: int
 ) -> Iterator[tuple[int, int, int, list[int], int]]:
-    """(phrase start, phrase end, stated total, parts, sum) for each 共计…其中… whose parts do
-    not add up: no run of parts from the first equals the total, and all of them exceed it."""
+    """(phrase start, phrase end, stated total, parts, sum) for each 共计…其中… (or 共计…（…）,
+    共计…：…) whose parts do not add up: no run of parts from the first equals the total,
+    and all of them exceed it."""
     for m in _TOTAL.finditer(text, start, end):
-        rest = text[m.end() : m.end() + 4]
-        if "其中" not in rest:
+        bracket = _OPEN.match(text, m.end())
+        if bracket:  # 共30件（予以公开13件、…）: the parts are in the parenthesis
+            close = _CLOSE.search(text, bracket.end(), end)
+            stop = close.start() if close else end
+        elif "其中" in text[m.end() : m.end() + 4] or _LIST.match(text, m.end()):
+            stop = text.find("。", m.end(), end)
+            stop = end if stop < 0 else stop
+        else:
             continue
-        stop = text.find("。", m.end(), end)
-        stop = end if stop < 0 else stop
         parts = [
             (int(p.group("n")), p.end())
             for p in _PART.finditer(text, m.end(), stop)
@@ -182,3 +315,6 @@ def narrative_sums(
 
 
 _NOT_PART = re.compile(r"\s*(?:%|次/)")
+_OPEN = re.compile(r"\s*[（(]")
+_CLOSE = re.compile(r"[）)]")
+_LIST = re.compile(r"\s*[：:]")

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractor.chunks import Chunk, head_chunk, prose_chunks, table_chunks
+from extractor.claims import chinese_number
 from extractor.grounding import Grounded, Grounder, Number
 from extractor.llm import LLM, LLMError, Usage
 from extractor.prompts import Prompt, load_prompt
@@ -36,6 +37,7 @@ _NOT_A_COUNT = re.compile(r"\s*(?:年|月|日|%|％|个百分点|‰)")
 _CLAIM_HINT = re.compile(
     r"(?:申请|公开|复议|诉讼|规范性文件|许可|处罚|强制|收费|结转|办结|答复|不掌握|不予)[^。\n]{0,24}?\d"
     r"|\d[^。\n]{0,12}?(?:件|次|个|万元)"
+    r"|[〇零一二两三四五六七八九十百千](?:件|起|宗|份)(?!事)"
 )
 
 
@@ -278,6 +280,8 @@ def read_figures(
             for fig in answer.figures:
                 span = grounder.find(fig.quote, chunk.start, chunk.end)
                 hit = grounder.values([fig.value], *span)[0] if span else None
+                if span is not None and hit is None:
+                    hit = _chinese_numeral(text, fig.value, *span)
                 if span is None or hit is None:
                     out.ungrounded[f"claim:{chunk.id}:{fig.quote}"] = "引文或数字在原文中找不到"
                     continue
@@ -293,3 +297,14 @@ def read_figures(
                     continue  # part of a longer number ("1" of "12345"): prose does not glue
                 found.append((hit, fig.subject, chunk.id, span))
     return found
+
+
+_CHINESE_NUMERAL = re.compile(r"[〇零一二两三四五六七八九十百千]+")
+
+
+def _chinese_numeral(text: str, value: Number, start: int, end: int) -> Grounded | None:
+    """The Chinese numeral in text[start:end] that has `value` (十二件 = 12), if any."""
+    for m in _CHINESE_NUMERAL.finditer(text, start, end):
+        if chinese_number(m.group(0)) == value:
+            return Grounded(value, m.start(), m.end())
+    return None

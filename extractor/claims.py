@@ -1,10 +1,14 @@
-"""Figures the prose states about table content, found by deterministic patterns.
+"""Figures the prose states about table content, found from the number outward.
 
-A claim is a number (or a negative statement, "未发生行政复议" = 0) tied to a topic that
-`align` knows how to map onto table cells. Patterns are anchored on the words the national
-format uses (予以公开, 不予处理, 行政复议…) and need the count word (件/个/起) right after
-the number, so website post counts (条), hotline tickets (工单), percentages, dates and phone
-numbers are not claims.
+Every count or amount in the prose is a candidate: an Arabic or Chinese numeral
+(十/百/千/两/〇 included) followed by a count word (件/个/起/宗/项/次/例/份/条) or 万元. Its
+subject comes from the clause around it, before or after the number, in the words of the
+national format (收到/受理 申请, 予以公开, 结转下年, 行政复议…). A candidate without a clear
+subject is not a claim: website posts, hotline tickets, meetings, people (人次), percentages,
+dates, phone numbers, 第N条 and document numbers never carry one. A clause that names only
+the action ("办结10件", "废止1件") takes its object from the sentence it is in.
+
+Negative statements ("未发生行政复议") are claims of zero.
 """
 
 from __future__ import annotations
@@ -15,82 +19,462 @@ from dataclasses import dataclass
 from extractor.patterns import loose
 
 Number = int | float
-_N = r"(?P<n>\d+(?:\.\d+)?)\s*"
-_COUNT = rf"(?:共|共计|合计|总计|为|达|计)?\s*{_N}(?:件|个|起|宗|例)"
-_GAP = r"[^,，。；;:：!！?？\d\n]{0,%d}?"  # words between a keyword and its number, no clause break
 
-# (topic, pattern). Order matters only for readability: overlaps are settled by length.
-_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("received", r"(?:收到|受理|新收|接收|接到)" + _GAP % 20 + r"申请" + _GAP % 8 + _COUNT),
-    (
-        "received",
-        r"(?:收到|受理|新收|接收|接到)"
-        + _GAP % 4
-        + r"(?:依申请公开|政府信息公开)"
-        + _GAP % 10
-        + _COUNT,
-    ),
-    (
-        "handled",
-        r"(?:办理|办结|处理|答复|完成)" + _GAP % 16 + r"(?:申请|依申请公开)" + _GAP % 10 + _COUNT,
-    ),
-    ("carried_in", r"上(?:一)?年(?:度)?结转" + _GAP % 16 + _COUNT),
+# --- numbers -------------------------------------------------------------------------------
+
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+_CN_DIGITS.update({"五": 5, "六": 6, "七": 7, "八": 8, "九": 9})
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN = "〇零一二两三四五六七八九十百千"
+_UNIT = r"万元|件|个|起|宗|项|次|例|份|条"
+_TOKEN = re.compile(
+    rf"(?<![\d.])(?P<n>\d+(?:\.\d+)?|[{_CN}]+)[ \t\n]*(?P<u>{_UNIT})(?![\d])",
+)
+# What a count word followed by these means is not a count of anything the tables hold.
+_NOT_A_COUNT_AFTER = re.compile(r"\s*(?:事|性|工作日|月|小时|百分点|左右|以上|以下|多|余|人)")
+# Before a number: an ordinal, an approximation, or a word a Chinese numeral belongs to.
+_NOT_A_COUNT_BEFORE = re.compile(r"(?:第|约|近|逾|超过|超|〔|\[|统|逐|唯|单|同|之|万)\s*$")
+
+
+def chinese_number(s: str) -> int | None:
+    """The value of a Chinese numeral (十二, 两, 一百〇五, 二〇), or None if it is not one."""
+    if all(c in _CN_DIGITS for c in s):  # digit by digit: 二〇 = 20
+        return int("".join(str(_CN_DIGITS[c]) for c in s))
+    total, digit = 0, None
+    for c in s:
+        if c in _CN_DIGITS:
+            if digit is not None and _CN_DIGITS[c] != 0:
+                return None  # 三四: not a number
+            digit = _CN_DIGITS[c] or None
+        else:
+            total += (digit if digit is not None else 1) * _CN_UNITS[c]
+            digit = None
+    return total + (digit or 0)
+
+
+def _value(text: str) -> Number | None:
+    if text[0].isdigit():
+        return float(text) if "." in text else int(text)
+    return chinese_number(text)
+
+
+# --- subjects --------------------------------------------------------------------------------
+
+# Self-contained subjects: the words alone say which cells are meant. (topic, pattern)
+_SUBJECTS: tuple[tuple[str, str], ...] = (
+    ("granted_partial", r"(?:予以公开|同意公开|公开)(?:及|和|与|、|或)部分公开"),
+    ("partial", r"部分公开"),
+    ("granted", r"予以公开|同意公开|全部公开|准予公开"),
+    ("denied+", r"不予公开等(?:其他|其它)?(?:类型|情形|情况)?"),
+    ("unavailable+", r"无法提供等(?:其他|其它)?(?:类型|情形|情况)?"),
+    ("not_processed+", r"不予处理等(?:其他|其它)?(?:类型|情形|情况)?"),
+    ("denied", r"不予公开"),
+    ("denied.state_secret", r"国家秘密"),
+    ("denied.prohibited", r"(?:其他)?法律(?:行政)?法规禁止公开"),
+    ("denied.security", r"三安全一稳定[”\"]?"),
+    ("denied.third_party", r"第三方合法权益"),
+    ("denied.internal", r"内部事务(?:信息)?"),
+    ("denied.process", r"过程性信息"),
+    ("denied.enforcement_file", r"行政执法案卷"),
+    ("denied.inquiry", r"行政查询(?:事项|类)?"),
+    ("unavailable", r"无法提供"),
+    ("unavailable.not_held", r"不掌握"),
+    ("unavailable.needs_creation", r"没有现成信息|需要?另行制作"),
+    ("unavailable.unclear", r"(?:申请)?内容(?:仍)?不明确"),
+    ("not_processed", r"不予处理"),
+    ("not_processed.petition", r"信访举报投诉类?(?:申请)?"),
+    ("not_processed.duplicate", r"重复申请"),
+    ("not_processed.publication", r"公开出版物"),
+    ("not_processed.excessive", r"大量反复申请"),
+    ("not_processed.confirmation", r"确认或重新出具"),
+    ("other_processing", r"其他处理"),
+    ("carried_in", r"上(?:一)?年(?:度)?结转|从上年(?:度)?结转"),
     (
         "carried_out",
-        r"(?:结转|转)(?:至|到)?下(?:一)?年(?:度)?"
-        + _GAP % 8
-        + r"(?:继续)?(?:办理|处理)"
-        + _GAP % 4
-        + _COUNT,
+        r"(?:结转|转)(?:至|到)?下(?:一)?年(?:度)?(?:继续)?(?:办理|处理)?|(?:结转|转)(?:至|到)?\d{4}年(?:度)?(?:继续)?(?:办理|处理)?|结转下年度继续办理",
     ),
-    ("granted_partial", r"(?:予以公开|同意公开|公开)(?:及|和|与|、)部分公开" + _GAP % 6 + _COUNT),
-    ("granted", r"(?:予以公开|同意公开|全部公开)" + _GAP % 6 + _COUNT),
-    ("partial", r"(?<![及和与、])部分公开" + _GAP % 6 + _COUNT),
-    ("denied", r"不予公开" + _GAP % 6 + _COUNT),
-    ("denied.state_secret", r"(?:属于)?国家秘密" + _GAP % 4 + _COUNT),
-    ("denied.prohibited", r"(?:其他)?法律(?:行政)?法规禁止公开" + _GAP % 4 + _COUNT),
-    ("denied.security", r"三安全一稳定[”\"]?" + _GAP % 4 + _COUNT),
-    ("denied.third_party", r"第三方合法权益" + _GAP % 4 + _COUNT),
-    ("denied.internal", r"内部事务(?:信息)?" + _GAP % 4 + _COUNT),
-    ("denied.process", r"过程性信息" + _GAP % 4 + _COUNT),
-    ("denied.enforcement_file", r"行政执法案卷" + _GAP % 4 + _COUNT),
-    ("denied.inquiry", r"行政查询(?:事项|类)?" + _GAP % 4 + _COUNT),
-    ("unavailable", r"无法提供" + _GAP % 6 + _COUNT),
-    ("unavailable.not_held", r"不掌握(?:相关)?(?:政府)?(?:信息)?" + _GAP % 12 + _COUNT),
-    ("unavailable.needs_creation", r"(?:没有现成信息|需要?另行制作)" + _GAP % 8 + _COUNT),
-    ("unavailable.unclear", r"(?:申请)?内容(?:仍)?不明确" + _GAP % 4 + _COUNT),
-    ("not_processed", r"不予处理" + _GAP % 6 + _COUNT),
-    ("not_processed.petition", r"信访举报投诉类?(?:申请)?" + _GAP % 4 + _COUNT),
-    ("not_processed.duplicate", r"重复申请" + _GAP % 4 + _COUNT),
-    ("not_processed.publication", r"公开出版物" + _GAP % 4 + _COUNT),
-    ("not_processed.excessive", r"大量反复申请" + _GAP % 4 + _COUNT),
-    ("not_processed.confirmation", r"确认或重新出具" + _GAP % 10 + _COUNT),
-    ("other_processing", r"其他处理" + _GAP % 6 + _COUNT),
-    ("review.upheld", r"行政复议" + _GAP % 10 + r"(?:结果)?维持" + _GAP % 4 + _COUNT),
-    ("review.corrected", r"行政复议" + _GAP % 10 + r"(?:结果)?纠正" + _GAP % 4 + _COUNT),
-    ("review.pending", r"行政复议" + _GAP % 10 + r"尚未审结" + _GAP % 4 + _COUNT),
-    ("review", r"行政复议(?:案件|申请|案)?" + _GAP % 2 + _COUNT),
-    ("litigation.direct", r"(?:未经复议)?直接(?:提起|起诉)" + _GAP % 6 + _COUNT),
-    ("litigation.after_review", r"复议后(?:提起|起诉)" + _GAP % 6 + _COUNT),
-    ("litigation", r"行政诉讼(?:案件|案)?" + _GAP % 2 + _COUNT),
-    (
-        "normative_docs.issued",
-        r"(?:发布|制发|出台|印发|制定)(?:了)?(?:行政)?规范性文件" + _GAP % 4 + _COUNT,
-    ),
-    ("normative_docs.repealed", r"废止(?:了)?(?:行政)?规范性文件" + _GAP % 4 + _COUNT),
-    ("normative_docs.in_force", r"现行有效(?:的)?(?:行政)?规范性文件" + _GAP % 4 + _COUNT),
-    ("normative_docs.in_force", r"现行有效" + _N + r"(?:件|个)(?:行政)?规范性文件"),
-    ("licensing", r"行政许可(?:决定)?" + _GAP % 4 + _COUNT),
-    ("penalty", r"行政处罚(?:决定)?" + _GAP % 4 + _COUNT),
-    ("coercion", r"行政强制(?:决定)?" + _GAP % 4 + _COUNT),
-    (
-        "fees",
-        r"(?:行政事业性)?收费(?:金额)?" + _GAP % 6 + r"(?:共|共计|合计|为|达)?\s*" + _N + r"万元",
-    ),
+    ("review.upheld", r"行政复议[^，,。；;\d]{0,10}?(?:结果)?维持(?:原(?:具体)?(?:行政)?行为)?"),
+    ("review.corrected", r"行政复议[^，,。；;\d]{0,10}?(?:结果)?(?:纠正|撤销|确认违法)"),
+    ("review.pending", r"行政复议[^，,。；;\d]{0,10}?尚未审结"),
+    ("review", r"行政复议"),
+    ("litigation.direct", r"(?:未经复议)?直接(?:提起|起诉)(?:行政诉讼)?"),
+    ("litigation.after_review", r"复议后(?:提起|起诉)(?:行政诉讼)?"),
+    ("litigation", r"行政诉讼"),
+    ("licensing", r"行政许可"),
+    ("penalty", r"行政处罚"),
+    ("coercion", r"行政强制"),
+    ("fees", r"(?:行政事业性)?收费(?:金额)?"),
 )
-_COMPILED = tuple((topic, re.compile(loose(p))) for topic, p in _PATTERNS)
+# A reason named before its category ("因涉及第三方合法权益不予公开2件") is the reason's row.
+_CATEGORY_WORDS = {"denied": "不予公开", "unavailable": "无法提供", "not_processed": "不予处理"}
+_SUBJECTS += tuple(
+    (topic, rf"(?:{p})[^，,。；;\d]{{0,16}}?{_CATEGORY_WORDS[topic.split('.')[0]]}")
+    for topic, p in _SUBJECTS
+    if "." in topic and topic.split(".")[0] in _CATEGORY_WORDS
+)
+_SUBJECT_RES = tuple((t, re.compile(loose(p))) for t, p in _SUBJECTS)
 
-# Negative statements: the count they speak of is zero.
+# What each kind of subject may have between itself and its number ("行政复议案件6件",
+# "行政许可审批事项3189项"): anything else means the number counts something else.
+_FILLER = (
+    r"(?:政府信息公开|依申请公开|政府信息|信息公开|申请|事项|案件|案|决定书|决定|审批|类|的|"
+    r"情形|情况|数量|件数|结果|措施|办件|相关|已|均|共计|合计|总计|累计|共|为|达|计|了|有|\s)*"
+)
+_FILLER_RE = re.compile(_FILLER + r"$")
+
+# Actions that need an object: (topic, verb pattern, object kind).
+_RECEIVED = r"新受理|收到|受理|新收|接收|接到|收悉|登记"
+_HANDLED = r"办结|答复|办理|处理完毕|处理|完成"
+_ISSUED = r"新制发|新印发|新出台|新公布|新制定|新制作|新增|制发|印发|发布|出台|制定|公布|新公开"
+_REPEALED = r"废止|宣布失效|失效"
+_IN_FORCE = r"现行有效|现行"
+# Verbs after which a 规范性文件 count is not the body's own issuing: drafting, review, filing.
+_DOC_NOT_OURS = r"起草|审核|审查|备案|清理|移交|解读|征求|报送|评估|梳理|转发|汇编|报备"
+_VERBS: tuple[tuple[str, str, str], ...] = (
+    ("received", _RECEIVED, "application"),
+    ("handled", _HANDLED, "application"),
+    ("issued", _ISSUED, "document"),
+    ("repealed", _REPEALED, "document"),
+    ("in_force", _IN_FORCE, "document"),
+    ("not_ours", _DOC_NOT_OURS, "document"),
+    # 行政复议2件，其中维持1件: an outcome whose case the sentence named
+    ("upheld", r"维持", "review"),
+    ("corrected", r"纠正|撤销|确认违法", "review"),
+    ("pending", r"尚未审结|未审结|正在审理|尚在审理", "review"),
+)
+_VERB_RES = tuple((t, re.compile(loose(p)), kind) for t, p, kind in _VERBS)
+_OBJECTS = {
+    # 申请 of a 复议/诉讼/许可 or an applicant (申请人) is not an information request.
+    "application": re.compile(
+        r"(?<!复议)(?<!诉讼)(?<!许可)(?<!赔偿)(?<!登记)(?<!仲裁)"
+        + loose("申请")
+        + r"(?!\s*人)(?:\s*公\s*开)?"
+    ),
+    "document": re.compile(loose(r"(?:行政)?规范性文件|规章")),
+    "review": re.compile(loose(r"行政复议|行政诉讼|起诉")),
+}
+# Words that show a number counts something the tables do not: posts, hotline tickets,
+# suggestions, meetings, visits, power lists. Anywhere in the clause for the first group,
+# between subject and number for the second.
+_CLAUSE_VETO = re.compile(
+    r"热线|工单|12345|信箱|留言|来信|来电|咨询|建议|提案|诉求|网民|权责|权力清单|事项清单"
+)
+_OTHER_THINGS = (
+    r"会议|培训|讲座|发布会|网站|网页|微信|微博|公众号|新媒体|栏目|专栏|访问|浏览|点击|服务事项|"
+    r"清单|目录|档案|政策文件|人次|类信息|条信息|政务信息|动态|公报|稿件|文章|材料"
+)
+_OTHER_THINGS_RE = re.compile(_OTHER_THINGS)
+_GAP_VETO = re.compile(_OTHER_THINGS + "|" + _DOC_NOT_OURS)
+_BREAKS = "，,。；;：:！？!?（）()【】"
+_SENTENCE_END = "。；;！？!?"
+_SENTENCE_REACH = 160
+_CLAUSE_REACH = 60
+# A heading line ("（二）依申请公开情况") ends its clause even without punctuation.
+_HEADING = re.compile(
+    r"(?m)^[ \t]*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.])"
+    r"[^\n。；;，,]{0,30}$"
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    topic: str
+    value: Number
+    start: int  # the phrase, in the normalised text
+    end: int
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    value: Number
+    start: int  # the number
+    end: int  # past the count word
+    unit: str
+
+
+def _candidates(text: str, start: int, end: int) -> list[_Candidate]:
+    out = []
+    for m in _TOKEN.finditer(text, start, end):
+        n = m.group("n")
+        value = _value(n)
+        if value is None:
+            continue
+        if _NOT_A_COUNT_BEFORE.search(text, max(start, m.start() - 3), m.start()):
+            continue
+        if _NOT_A_COUNT_AFTER.match(text, m.end()):
+            continue
+        if not n[0].isdigit() and m.group("u") == "万元":
+            continue
+        out.append(_Candidate(value, m.start(), m.end(), m.group("u")))
+    return out
+
+
+def _clause_start(text: str, pos: int, floor: int, breaks: str) -> int:
+    i = pos
+    while i > floor and text[i - 1] not in breaks:
+        i -= 1
+    return i
+
+
+def _clause_end(text: str, pos: int, ceiling: int, breaks: str) -> int:
+    i = pos
+    while i < ceiling and text[i] not in breaks:
+        i += 1
+    return i
+
+
+def _nearest(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    """The match ending last in text[start:end] (the longest among those ending there)."""
+    best = None
+    pos = start
+    while True:
+        m = pattern.search(text, pos, end)
+        if m is None:
+            return best
+        if (
+            best is None
+            or m.end() > best.end()
+            or (m.end() == best.end() and m.start() < best.start())
+        ):
+            best = m
+        pos = m.start() + 1
+
+
+def _gap_ok(gap: str, limit: int = 14) -> bool:
+    return len(gap) <= limit and not _GAP_VETO.search(gap) and bool(_FILLER_RE.match(gap))
+
+
+def _document_topic(verb: str | None, unit: str) -> str | None:
+    if verb == "not_ours" or unit == "万元":
+        return None
+    return verb or "any"
+
+
+class _Clause:
+    """The words around one number: before it back to the clause break or the previous
+    number, after it up to the next; the sentence for an object the clause leaves out."""
+
+    def __init__(self, text: str, c: _Candidate, lo: int, hi: int, floor: int, ceiling: int):
+        self.text = text
+        self.c = c
+        self.b0 = _clause_start(text, c.start, max(floor, c.start - _CLAUSE_REACH), _BREAKS)
+        self.a1 = _clause_end(text, c.end, min(hi, ceiling), _BREAKS)
+        # A sentence longer than this is a table or a list, not one statement.
+        self.s0 = _clause_start(text, c.start, max(lo, c.start - _SENTENCE_REACH), _SENTENCE_END)
+
+    def vetoed(self) -> bool:
+        return bool(_CLAUSE_VETO.search(self.text, self.b0, self.a1))
+
+
+def _subject_before(cl: _Clause) -> tuple[str, int] | None:
+    """(topic, phrase start) from a self-contained subject before the number."""
+    text, c = cl.text, cl.c
+    best: tuple[int, int, str, int] | None = None  # (end, -start, topic, start)
+    for topic, pattern in _SUBJECT_RES:
+        m = _nearest(pattern, text, cl.b0, c.start)
+        if m is None or not _gap_ok(text[m.end() : c.start]):
+            continue
+        key = (m.end(), -m.start())
+        if best is None or key > best[:2]:
+            best = (m.end(), -m.start(), topic, m.start())
+    return (best[2], best[3]) if best else None
+
+
+def _verb_before(cl: _Clause) -> tuple[str, str, int, int] | None:
+    """(verb topic, object kind, verb start, object end or -1) from an action before the
+    number, with its object before the number (-1: the object is not in the clause)."""
+    text, c = cl.text, cl.c
+    best = None
+    for topic, pattern, kind in _VERB_RES:
+        m = _nearest(pattern, text, cl.b0, c.start)
+        if m is None:
+            continue
+        obj = _nearest(_OBJECTS[kind], text, m.end(), c.start)
+        if obj is not None:
+            if len(text[m.end() : obj.start()]) > 30 or _GAP_VETO.search(
+                text, m.end(), obj.start()
+            ):
+                continue
+            if not _gap_ok(text[obj.end() : c.start]):
+                continue
+            cand = (obj.end(), m.end(), topic, kind, m.start(), obj.end())
+        else:
+            if not _gap_ok(text[m.end() : c.start], 6):
+                continue
+            cand = (m.end(), m.end(), topic, kind, m.start(), -1)
+        if best is None or cand[:2] > best[:2]:
+            best = cand
+    if best is None:
+        return None
+    return best[2], best[3], best[4], best[5]
+
+
+def _object_after(cl: _Clause, kind: str) -> int | None:
+    """End of the object right after the number ("共收到58件申请"), if any."""
+    text, c = cl.text, cl.c
+    m = _OBJECTS[kind].search(text, c.end, min(cl.a1, c.end + 24))
+    if m is None or _GAP_VETO.search(text, c.end, m.start()):
+        return None
+    return m.end()
+
+
+def _object_in_sentence(cl: _Clause, kind: str, verb_start: int) -> bool:
+    """Whether the sentence named the object before this clause ("收到申请10件，办结10件")."""
+    text = cl.text
+    obj = _nearest(_OBJECTS[kind], text, cl.s0, verb_start)
+    if obj is None:
+        return False
+    between = text[obj.end() : cl.c.start]
+    return not _GAP_VETO.search(between) and not _CLAUSE_VETO.search(between)
+
+
+def _document_verb_in_sentence(cl: _Clause, doc_start: int) -> str | None:
+    """The action a list item shares with the one before it ("起草规章1件、规范性文件2件")."""
+    best = None
+    for topic, pattern, kind in _VERB_RES:
+        if kind != "document":
+            continue
+        m = _nearest(pattern, cl.text, cl.s0, doc_start)
+        if m is not None and (best is None or m.end() > best[0]):
+            best = (m.end(), topic)
+    return best[1] if best else None
+
+
+def _subject_after(cl: _Clause) -> tuple[str, int] | None:
+    """(topic, phrase end) from a self-contained subject right after the number."""
+    text, c = cl.text, cl.c
+    best = None
+    for topic, pattern in _SUBJECT_RES:
+        m = pattern.search(text, c.end, cl.a1)
+        if m is None or not _gap_ok(text[c.end : m.start()], 4):
+            continue
+        key = (m.start(), -m.end())
+        if best is None or key < best[:2]:
+            best = (m.start(), -m.end(), topic, m.end())
+    return (best[2], best[3]) if best else None
+
+
+def _classify(cl: _Clause) -> tuple[str, int, int] | None:
+    """(topic, phrase start, phrase end) for one number, or None when it has no subject."""
+    if cl.vetoed():
+        return None
+    got = _subject_of(cl)
+    if got is None:
+        return None
+    topic, s, e = got
+    if topic in _POWERS and _POWER_LIST.search(cl.text, cl.s0, cl.c.start):
+        return None  # items of a list of powers (权责清单), not decisions taken
+    if topic in _POWERS and _APPLIED.search(cl.text, s, cl.c.start):
+        return None  # 受理行政许可申请: applications for a licence, not decisions
+    if topic in ("received", "handled", "applications"):
+        phrase = cl.text[min(s, cl.b0) : e]
+        if _PART_OF.search(phrase):
+            topic += PART  # 网上申请11件, 按期答复50件: a part of the applications
+        else:
+            who = {col for col, p in _APPLICANTS.items() if p.search(phrase)}
+            if len(who) == 1:
+                topic += "@" + who.pop()  # 收到自然人申请13件: one column of the table
+    return topic, s, e
+
+
+# A figure about some of the applications (by channel, by timeliness) can agree with the
+# table's total but never contradict it.
+PART = "?"
+_PART_OF = re.compile(
+    r"当面|网络|网上|在线|信函|邮寄|传真|电子邮件|邮件|现场|窗口|按期|按时|如期|逾期|超期|延期|"
+    r"当场|当日|期限内"
+)
+_APPLICANTS = {
+    "natural": re.compile(r"自然人|公民|个人|群众"),
+    "org": re.compile(r"法人|企业|其他组织|社会组织|律师|科研|公益"),
+}
+
+
+_POWERS = ("licensing", "penalty", "coercion")
+_POWER_LIST = re.compile(r"权责|清单|目录")
+_APPLIED = re.compile(r"申请|受理")
+
+
+def _subject_of(cl: _Clause) -> tuple[str, int, int] | None:
+    c = cl.c
+    subject = _subject_before(cl)
+    verb = _verb_before(cl)
+    if subject and verb and verb[3] > 0 and verb[3] > _subject_end(cl, subject):
+        subject = None  # the action and its object sit nearer the number
+    if subject is not None:
+        topic, s = subject
+        return _unit_fits(topic, c.unit, s, c.end)
+    if verb is not None:
+        topic, kind, vs, oe = verb
+        if oe < 0:
+            object_end = _object_after(cl, kind)
+            if object_end is not None:
+                return _verb_topic(cl, topic, kind, vs, object_end)
+            if _object_in_sentence(cl, kind, vs):
+                return _verb_topic(cl, topic, kind, vs, c.end)
+            return None
+        return _verb_topic(cl, topic, kind, vs, c.end)
+    after = _subject_after(cl)
+    if after is not None:
+        topic, e = after
+        return _unit_fits(topic, c.unit, c.start, e)
+    # An object alone: "依申请公开12件", "规范性文件3件".
+    for kind in ("application", "document"):
+        obj = _nearest(_OBJECTS[kind], cl.text, cl.b0, c.start)
+        if obj is not None and _gap_ok(cl.text[obj.end() : c.start]):
+            if kind == "application":
+                return _unit_fits("applications", c.unit, obj.start(), c.end)
+            shared = _document_verb_in_sentence(cl, obj.start())
+            return _verb_topic(cl, shared, kind, obj.start(), c.end)
+    return None
+
+
+def _subject_end(cl: _Clause, subject: tuple[str, int]) -> int:
+    topic, s = subject
+    for t, pattern in _SUBJECT_RES:
+        if t == topic:
+            m = pattern.match(cl.text, s)
+            if m:
+                return m.end()
+    return s
+
+
+def _verb_topic(
+    cl: _Clause, verb: str | None, kind: str, s: int, e: int
+) -> tuple[str, int, int] | None:
+    """The topic of an action (or, verb None, a bare object) on the phrase text[s:e]."""
+    c = cl.c
+    if kind == "application":
+        return _unit_fits(verb or "applications", c.unit, s, e)
+    if kind == "review":
+        case = _nearest(_OBJECTS["review"], cl.text, cl.s0, s)
+        if verb is None or case is None or "复议" not in case.group(0):
+            return None  # an outcome of a lawsuit: which group, the prose does not say
+        return _unit_fits(f"review.{verb}", c.unit, s, e)
+    topic = _document_topic(verb, c.unit)
+    if topic is None:
+        return None
+    # 规章 or 规范性文件: whichever the clause (or, for "废止1件", the sentence) names.
+    obj = _nearest(_OBJECTS["document"], cl.text, cl.s0, c.start) or _OBJECTS["document"].search(
+        cl.text, c.end, cl.a1
+    )
+    row = (
+        "rules"
+        if obj is not None and obj.group(0).replace(" ", "").endswith("规章")
+        else "normative_docs"
+    )
+    return _unit_fits(f"{row}.{topic}" if topic != "any" else row, c.unit, s, e)
+
+
+def _unit_fits(topic: str, unit: str, s: int, e: int) -> tuple[str, int, int] | None:
+    if (topic == "fees") != (unit == "万元"):
+        return None
+    return topic, s, e
+
+
+# --- negative statements: the count they speak of is zero ----------------------------------
+
+_GAP = r"[^,，。；;:：!！?？\d\n]{0,%d}?"
 _NEGATION = r"(?:未|没有|无(?!法))(?:发生|收到|产生|出现|接到|有|涉及)?"
 _NEGATIVES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     (
@@ -108,7 +492,18 @@ _NEGATIVES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     ),
     (("review",), re.compile(loose(_NEGATION + _GAP % 24 + r"行政复议"))),
     (("litigation",), re.compile(loose(_NEGATION + _GAP % 24 + r"行政诉讼"))),
-    (("received",), re.compile(loose(r"(?:未|没有)(?:收到|受理)" + _GAP % 10 + r"(?:申请)"))),
+    (
+        ("received",),
+        re.compile(
+            loose(
+                r"(?:(?:未|没有)(?:收到|受理|接到|接收|有|发生|产生)|无(?=依申请|政府信息公开申请))"
+                + _GAP % 10
+            )
+            + r"(?<!复议)(?<!诉讼)"
+            + loose(r"(?:依申请|申请)")
+            + r"(?!\s*人)"
+        ),
+    ),
     (
         ("normative_docs.issued",),
         re.compile(loose(r"(?:未|没有)(?:出台|制发|发布|印发|制定)(?:行政)?规范性文件")),
@@ -118,37 +513,30 @@ _NEGATIVES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
         re.compile(loose(r"行政复议" + _GAP % 16 + r"均(?:获|予|被)?(?:以)?维持")),
     ),
 )
-_NOT_A_COUNT = re.compile(r"\s*(?:%|‰|年|月|日|个百分点|小时|分钟|天|周岁)")
 
 
-@dataclass(frozen=True)
-class Found:
-    topic: str
-    value: Number
-    start: int  # the phrase, in the normalised text
-    end: int
-
-
-def _value(text: str) -> Number:
-    return float(text) if "." in text else int(text)
+def _heading_ends(text: str, start: int, end: int) -> list[int]:
+    return [m.end() for m in _HEADING.finditer(text, start, end)]
 
 
 def find_claims(text: str, start: int = 0, end: int | None = None) -> list[Found]:
     """Every claim in text[start:end], one per number, in text order."""
     end = len(text) if end is None else end
-    by_number: dict[tuple[int, int], Found] = {}
-    for topic, pattern in _COMPILED:
-        for m in pattern.finditer(text, start, end):
-            span = m.span("n")
-            if _NOT_A_COUNT.match(text, span[1]) and topic != "fees":
-                continue
-            found = Found(topic, _value(m.group("n")), m.start(), m.end())
-            kept = by_number.get(span)
-            # One number, one claim: the longest phrase is the most specific reading of it
-            # ("予以公开及部分公开5件" over "部分公开5件").
-            if kept is None or (found.end - found.start) > (kept.end - kept.start):
-                by_number[span] = found
-    claims = list(by_number.values())
+    candidates = _candidates(text, start, end)
+    headings = _heading_ends(text, start, end)
+    claims: list[Found] = []
+    for i, c in enumerate(candidates):
+        prev_end = candidates[i - 1].end if i else start
+        # Any earlier number ends the clause too ("2023年共受理…": the subject follows it).
+        digit = _last_digit(text, max(prev_end, c.start - 40), c.start)
+        lo = max([start, prev_end, digit, *(h for h in headings if h <= c.start)])
+        nxt = candidates[i + 1].start if i + 1 < len(candidates) else end
+        first_digit = _first_digit(text, c.end, nxt)
+        cl = _Clause(text, c, start, end, lo, min(nxt, first_digit))
+        got = _classify(cl)
+        if got is not None:
+            topic, s, e = got
+            claims.append(Found(topic, c.value, s, e))
     taken: list[tuple[int, int]] = []
     for topics, pattern in _NEGATIVES:
         for m in pattern.finditer(text, start, end):
@@ -161,41 +549,57 @@ def find_claims(text: str, start: int = 0, end: int | None = None) -> list[Found
     return sorted(claims, key=lambda c: (c.start, c.topic))
 
 
-# Topics for a model's free-text subject: the same vocabulary, most specific first.
-_SUBJECTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (topic, re.compile(p))
-    for topic, p in (
-        ("granted_partial", r"予以公开.*部分公开|公开及部分公开"),
-        ("partial", r"部分公开"),
-        ("granted", r"予以公开|同意公开"),
-        ("denied", r"不予公开"),
-        ("unavailable.not_held", r"不掌握"),
-        ("unavailable", r"无法提供"),
-        ("not_processed", r"不予处理"),
-        ("other_processing", r"其他处理"),
-        ("carried_out", r"结转下|转下年|下年度"),
-        ("carried_in", r"上年结转"),
-        ("review.corrected", r"复议.*纠正"),
-        ("review.upheld", r"复议.*维持"),
-        ("review", r"行政复议"),
-        ("litigation.direct", r"直接起诉"),
-        ("litigation", r"行政诉讼"),
-        ("normative_docs.in_force", r"现行有效"),
-        ("normative_docs.repealed", r"废止"),
-        ("normative_docs.issued", r"规范性文件"),
-        ("licensing", r"行政许可"),
-        ("penalty", r"行政处罚"),
-        ("coercion", r"行政强制"),
-        ("fees", r"收费"),
-        ("handled", r"办理|办结|处理|答复"),
-        ("received", r"收到|受理|新收|申请"),
-    )
-)
+_DIGIT = re.compile(r"\d")
+
+
+def _last_digit(text: str, start: int, end: int) -> int:
+    last = start
+    for m in _DIGIT.finditer(text, start, end):
+        last = m.end()
+    return last
+
+
+_YEAR = re.compile(r"\d{4}\s*年")
+
+
+def _first_digit(text: str, start: int, end: int) -> int:
+    """Where the next number starts; a year does not end a clause ("结转至2024年办理")."""
+    pos = start
+    while True:
+        m = _DIGIT.search(text, pos, end)
+        if m is None:
+            return end
+        year = _YEAR.match(text, m.start())
+        if year is None or text[m.start() - 1 : m.start()].isdigit():
+            return m.start()
+        pos = year.end()
 
 
 def topic_of(subject: str) -> str | None:
     """The claim topic a model's description of a figure names, if any."""
-    for topic, pattern in _SUBJECTS:
+    found = find_claims(subject + "1件")
+    if found:
+        return found[-1].topic
+    for topic, pattern in _SUBJECT_RES:
         if pattern.search(subject):
             return topic
+    for topic, pattern, kind in _VERB_RES:
+        if kind == "application" and pattern.search(subject):
+            return topic
     return None
+
+
+def model_topic(subject: str, quote: str, value: Number) -> str | None:
+    """The topic of a figure the model found: what the patterns make of its quote, else what
+    its subject names, unless the quote shows it counts something the tables do not."""
+    for found in find_claims(quote):
+        if abs(found.value - value) < 1e-6:
+            return found.topic
+    if _CLAUSE_VETO.search(quote) or _OTHER_THINGS_RE.search(quote):
+        return None
+    topic = topic_of(subject)
+    if topic in ("received", "handled", "applications") and not _OBJECTS["application"].search(
+        quote
+    ):
+        return None  # 受理/办结 of something else (hotline tickets, service matters)
+    return topic

@@ -16,10 +16,11 @@ from collections import Counter
 from html import escape
 from pathlib import Path
 
+from extractor.align import readings_text
 from extractor.corpus import Carry, carry_chain
 from extractor.rules import ARITHMETIC_RULES, validate
-from extractor.summary import RULE_NAMES
-from schemas import ErrorRecord, Finding, ReportRecord
+from extractor.summary import RULE_NAMES, doubt_text
+from schemas import Contradiction, ErrorRecord, Finding, ReportRecord
 from schemas import keys as K
 
 FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", sans-serif'
@@ -52,6 +53,7 @@ mark.bad { background: #ffd9d9; }
 mark.culprit { background: #ff9f9f; outline: 1px solid #c00; }
 mark.claim { background: #c8f0c8; }
 mark.claim.bad { background: #ffb3b3; outline: 1px solid #c00; }
+mark.claim.doubt { background: #dde8ff; outline: 1px dashed #36c; }
 mark.flash { outline: 3px solid #06c; }
 .pager { margin: 8px 0; font-size: 13px; }
 table.index { border-collapse: collapse; font-size: 13px; width: 100%%; background: #fff; }
@@ -193,6 +195,30 @@ def suspects(record: ReportRecord) -> set[str]:
     return {k for k, n in best.items() if n == fewest} if fewest < now else set()
 
 
+_VERDICT_NAMES = {
+    "consistent": "与表格一致",
+    "contradiction": "与表格不一致",
+    "unclear": "无法核对",
+}
+
+
+def _judged(record: ReportRecord) -> dict[int, Contradiction]:
+    """Each claim's judgement, by the claim's index."""
+    by_span = {(c.start, c.end, c.stated): c for c in record.contradictions}
+    return {
+        i: by_span[(claim.start, claim.end, claim.value)]
+        for i, claim in enumerate(record.claims)
+        if (claim.start, claim.end, claim.value) in by_span
+    }
+
+
+def _claim_title(record: ReportRecord, c: Contradiction) -> str:
+    """What hovering a prose figure shows: the verdict and every reading tried."""
+    tried = readings_text(record, c.readings)
+    doubt = f"（{c.doubt}）" if c.doubt else ""
+    return f"{c.stated}：{_VERDICT_NAMES[c.verdict]}{doubt}" + (f"；{tried}" if tried else "")
+
+
 def _marks(
     original: str,
     record: ReportRecord,
@@ -208,9 +234,13 @@ def _marks(
         spans.append(
             (span.start, span.end, f'<mark data-cell="{escape(key)}" class="{cls}"{where}>')
         )
+    judged = _judged(record)
     for i, claim in enumerate(record.claims):
-        cls = "claim bad" if i in bad_claims else "claim"
-        spans.append((claim.start, claim.end, f'<mark data-claim="{i}" class="{cls}">'))
+        c = judged.get(i)
+        doubt = c is not None and c.verdict == "unclear" and c.doubt
+        cls = "claim bad" if i in bad_claims else "claim doubt" if doubt else "claim"
+        title = f' title="{escape(_claim_title(record, c))}"' if c is not None else ""
+        spans.append((claim.start, claim.end, f'<mark data-claim="{i}" class="{cls}"{title}>'))
     bounds = sorted({0, len(original), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
     out = []
     for a, b in itertools.pairwise(bounds):
@@ -338,6 +368,17 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
             sections.append(
                 f"<section><h2>{title}（{len(items)}）</h2><ul class='findings'>{lis}</ul></section>"
             )
+    judged = _judged(record)
+    doubts = [(i, c) for i, c in judged.items() if c.verdict == "unclear" and c.doubt]
+    if doubts:
+        lis = "".join(
+            f'<li class="finding doubt" data-target="claim:{i}">{escape(doubt_text(record, c))}</li>'
+            for i, c in doubts
+        )
+        sections.append(
+            f"<section><h2>正文数字无法核对（读取存疑，不是报告的错误）（{len(doubts)}）</h2>"
+            f"<ul class='findings'>{lis}</ul></section>"
+        )
     if record.ambiguous or record.unreadable:
         lis = "".join(
             f'<li class="finding doubt" data-target="cell:{escape(k)}"><code>{escape(k)}</code> 可读作 {a.candidates}：{escape(a.reason)}</li>'

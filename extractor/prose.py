@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
-import math
 import re
 from collections.abc import Iterable
 
-from extractor.align import check_claims, narrative_sums, readings
-from extractor.claims import find_claims, topic_of
+from extractor.align import check_claims, narrative_sums
+from extractor.claims import find_claims, model_topic
 from extractor.ingest import Document
+from extractor.normalise import normalise
 from extractor.sections import Section
 from schemas import Claim, Finding, ReportRecord, Span
 from schemas import keys as K
@@ -53,15 +52,26 @@ def rule_claims(doc: Document, regions: Iterable[tuple[str, int, int]]) -> list[
 
 
 def merge_claims(ours: list[Claim], theirs: Iterable[Claim]) -> list[Claim]:
-    """The patterns' claims plus the model's that say something the patterns did not: a
-    model claim overlapping a pattern claim adds nothing."""
+    """The patterns' claims and the model's, merged: a figure both found is read_by "both";
+    one only the model found is added, its topic taken from its quote or subject."""
     merged = list(ours)
     for claim in theirs:
-        if any(c.start < claim.end and claim.start < c.end for c in ours):
+        same = [
+            i
+            for i, c in enumerate(merged)
+            if c.read_by != "llm"
+            and c.start < claim.end
+            and claim.start < c.end
+            and abs(c.value - claim.value) < 1e-6
+        ]
+        if same:
+            for i in same:
+                merged[i] = merged[i].model_copy(update={"read_by": "both"})
             continue
-        topic = claim.topic or topic_of(claim.subject)
-        if topic in ("received", "handled") and "申请" not in claim.quote:
-            topic = None  # 受理/办结 of something else (hotline tickets, service matters)
+        if any(c.start < claim.end and claim.start < c.end and c.read_by == "llm" for c in merged):
+            continue  # the model said it twice (overlapping chunks)
+        quote = normalise(claim.quote).text
+        topic = claim.topic or model_topic(claim.subject, quote, claim.value)
         merged.append(claim.model_copy(update={"topic": topic}))
     return sorted(merged, key=lambda c: (c.start, c.topic or ""))
 
@@ -107,44 +117,6 @@ def injections(doc: Document) -> list[Finding]:
     return found
 
 
-def _could_be(record: ReportRecord, reading: tuple[str, ...], stated: float) -> bool:
-    """Whether some reading of the ambiguous cells in `reading` sums to `stated` (blank or
-    unreadable cells leave it uncomputable: no)."""
-    options: list[list[float]] = []
-    for key in reading:
-        if key in record.ambiguous:
-            options.append(list(record.ambiguous[key].candidates))
-        elif record.cells.get(key) is not None:
-            options.append([record.cells[key]])  # type: ignore[list-item]
-        else:
-            return False
-    if math.prod(len(o) for o in options) > 4096:  # too many readings to rule out: open
-        return True
-    return any(abs(sum(combo) - stated) < 1e-6 for combo in itertools.product(*options))
-
-
-def _open_by_ambiguity(record: ReportRecord) -> set[tuple[int, int]]:
-    """Claims judged contradictions although a reading of an ambiguous cell would make them
-    true: they are `unclear`, since the doubt is in our reading of the table, not the report.
-    Returns their spans."""
-    if not record.ambiguous:
-        return set()
-    opened: set[tuple[int, int]] = set()
-    for i, (claim, judged) in enumerate(zip(record.claims, record.contradictions, strict=True)):
-        if judged.verdict != "contradiction" or not claim.topic:
-            continue
-        for reading in readings(claim.topic, record):
-            if any(k in record.ambiguous for k in reading) and _could_be(
-                record, reading, claim.value
-            ):
-                record.contradictions[i] = judged.model_copy(
-                    update={"verdict": "unclear", "cells": list(reading), "table": None}
-                )
-                opened.add((judged.start, judged.end))
-                break
-    return opened
-
-
 def audit_prose(
     record: ReportRecord,
     doc: Document,
@@ -158,12 +130,7 @@ def audit_prose(
     if record.format == "pre2019":
         return
     record.contradictions, mismatches = check_claims(record)
-    open_ = _open_by_ambiguity(record)
-    record.findings.extend(
-        f
-        for f in mismatches
-        if not f.evidence or (f.evidence[0].start, f.evidence[0].end) not in open_
-    )
+    record.findings.extend(mismatches)
     for _, start, end in regions:
         for s, e, total, parts, running in narrative_sums(doc.text.text, start, end):
             os_, oe, quote = doc.text.snippet(s, e)

@@ -12,7 +12,8 @@ import tempfile
 from collections import Counter
 from typing import TextIO
 
-from schemas import ErrorRecord, Finding, ReportRecord, Span
+from extractor.align import readings_text
+from schemas import Contradiction, ErrorRecord, Finding, ReportRecord, Span
 from schemas import keys as K
 
 RULE_NAMES = {
@@ -101,6 +102,20 @@ def _unchecked_cause(f: Finding, record: ReportRecord) -> str:
     return f"因{'和'.join(kinds) or '空白格'}无法核对"
 
 
+def reading_doubts(record: ReportRecord) -> list[Contradiction]:
+    """Prose figures that could not be checked because of a doubt in our reading of the
+    table (an ambiguous, unreadable or blank cell): doubts of ours, not errors of the report."""
+    return [c for c in record.contradictions if c.verdict == "unclear" and c.doubt]
+
+
+def doubt_text(record: ReportRecord, c: Contradiction) -> str:
+    """正文「…」说 N：无法与表格核对（…），试过的读法 …"""
+    tried = readings_text(record, c.readings)
+    return f"正文「{' '.join(c.quote.split())}」说 {c.stated}：无法与表格核对（{c.doubt}）" + (
+        f"，试过的读法 {tried}" if tried else ""
+    )
+
+
 def report_summary(record: ReportRecord, original: str | None = None) -> str:
     """The Markdown summary of one report; `original` (the decoded input) adds line numbers."""
     failed = [
@@ -110,13 +125,15 @@ def report_summary(record: ReportRecord, original: str | None = None) -> str:
     prose = [f for f in failed if f.rule in ("narrative_mismatch", "narrative_sum")]
     unchecked = [f for f in record.findings if f.status == "not_checkable"]
     doubts = [f for f in record.findings if f.rule == "extraction_disagreement"]
+    prose_doubts = reading_doubts(record)
+    uncertain = len(record.ambiguous) + len(record.unreadable) + len(doubts) + len(prose_doubts)
     title = f"{record.body or '（未识别机关）'} {record.year or '????'} 年报告"
     read = sum(v is not None for v in record.cells.values())
     lines = [
         f"## {title}",
         "",
         f"`{record.source}` · 格式 {record.format or '未知'} · 读取 {read}/{len(record.cells)} 格 · "
-        f"报告问题 {len(failed)} 处 · 读取存疑 {len(record.ambiguous) + len(record.unreadable) + len(doubts)} 处"
+        f"报告问题 {len(failed)} 处 · 读取存疑 {uncertain} 处"
         f" · 方式 {record.extraction.backend}",
         "",
     ]
@@ -129,7 +146,7 @@ def report_summary(record: ReportRecord, original: str | None = None) -> str:
     consistent = [c for c in record.contradictions if c.verdict == "consistent"]
     if consistent:
         lines += [f"正文中另有 {len(consistent)} 处数字与表格一致。", ""]
-    if record.ambiguous or record.unreadable or doubts:
+    if record.ambiguous or record.unreadable or doubts or prose_doubts:
         lines += ["### 读取存疑（是我们的读取问题，不是报告的错误）", ""]
         for key, amb in record.ambiguous.items():
             where = (
@@ -146,6 +163,9 @@ def report_summary(record: ReportRecord, original: str | None = None) -> str:
             shown = "、".join(K.label(k) for k in keys[:3]) + ("等" if len(keys) > 3 else "")
             lines.append(f"- 未能读取 {n} 格（{shown}）：{reason}")
         lines += [_finding_line(f, original, record) for f in doubts]
+        for c in prose_doubts:
+            where = _where(Span(start=c.start, end=c.end, snippet=c.quote), original)
+            lines.append(f"- {doubt_text(record, c)} — 见 {where}")
         lines.append("")
     by_cause: dict[str, Counter[str]] = {}
     for f in unchecked:

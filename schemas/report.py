@@ -74,6 +74,22 @@ class Finding(BaseModel):
     )
 
 
+class ReadingTried(BaseModel):
+    """One sum of cells a prose figure may mean, and what the table gives for it."""
+
+    cells: list[str] = Field(description="canonical keys whose sum the figure may mean")
+    values: list[Number | None] = Field(
+        description="each cell's value as read (null: blank, unreadable or ambiguous)"
+    )
+    candidates: dict[str, list[Number]] = Field(
+        default_factory=dict, description="for an ambiguous cell, the readings still possible"
+    )
+    result: Literal["fits", "differs", "not_checkable"] = Field(
+        description="fits: some possible value of the sum equals the figure; differs: none can; "
+        "not_checkable: a cell is blank, unreadable or ambiguous and the figure may still fit"
+    )
+
+
 class Contradiction(BaseModel):
     """A figure stated in the prose, judged against the table cells it speaks of."""
 
@@ -91,6 +107,17 @@ class Contradiction(BaseModel):
         "reading that can be computed differs; unclear: none can be computed, or an ambiguous "
         "cell's candidate would fit"
     )
+    readings: list[ReadingTried] = Field(
+        default_factory=list, description="every reading of the table the figure was judged on"
+    )
+    doubt: str | None = Field(
+        default=None,
+        description="why the figure could not be checked: a reading doubt about the table "
+        "(ambiguous, unreadable or blank cells), never an error of the report",
+    )
+    read_by: Literal["rules", "llm", "both"] | None = Field(
+        default=None, description="who found the figure: the patterns, the model, or both"
+    )
 
 
 class Claim(BaseModel):
@@ -105,8 +132,8 @@ class Claim(BaseModel):
     subject: str = Field(description="what is counted, in the report's words")
     start: int = Field(description="offset of the quote (docs/format.md, Offsets)")
     end: int = Field(description="offset just past the quote")
-    read_by: Literal["rules", "llm"] = Field(
-        description="found by the deterministic patterns or by a model"
+    read_by: Literal["rules", "llm", "both"] = Field(
+        description="who found the figure: the patterns, the model, or both"
     )
     chunk: str | None = Field(default=None, description="the chunk a model read it from")
 

@@ -32,13 +32,15 @@ def audited(stated: int, candidates: list[int] | None):
     return record, judged, mismatches
 
 
-def test_a_claim_one_reading_of_an_ambiguous_cell_fits_is_unclear_not_a_contradiction():
+def test_a_claim_one_reading_of_an_ambiguous_cell_fits_is_not_a_contradiction():
     stated = 9999  # more than any reading of the tables
     _, judged, mismatches = audited(stated, None)
     assert judged.verdict == "contradiction" and len(mismatches) == 1  # the control
     _, judged, mismatches = audited(stated, [stated, 0])
-    assert judged.verdict == "unclear"
-    assert judged.cells == [NEW] and judged.table is None
+    # Consistent with one of the cell's readings, and the reading tried says which.
+    assert judged.verdict == "consistent" and judged.cells == [NEW]
+    fits = [r for r in judged.readings if r.result == "fits"]
+    assert [(r.cells, r.candidates[NEW]) for r in fits] == [([NEW], [stated, 0])]
     assert mismatches == []
 
 

@@ -193,17 +193,65 @@ def test_hybrid_on_a_clean_report_asks_about_the_prose_only():
     fake = Responder(responder({}, figures))
     record, doc = run(render_report(CLEAN, prose=prose), fake)
     assert record.extraction.chunks == ["一/1"]
-    # The patterns found two; of the model's three, one repeats them and one is a year.
+    # The patterns found three; the model repeated two of them, and its year is no figure.
     assert [(c.quote, c.topic, c.read_by) for c in record.claims] == [
         ("收到政府信息公开申请11件", "received", "rules"),
-        ("予以公开11件", "granted", "rules"),
-        ("依申请公开答复11件", "handled", "llm"),
+        ("予以公开11件", "granted", "both"),
+        ("答复11件", "handled", "both"),
     ]
     claim = record.claims[2]
-    assert doc.text.original[claim.start : claim.end] == "依申请公开答复11件"
+    assert doc.text.original[claim.start : claim.end] == "答复11件"
     assert [c.verdict for c in record.contradictions] == ["consistent"] * 3
+    assert [c.read_by for c in record.contradictions] == ["rules", "both", "both"]
     assert record.extraction.tokens.prompt == 100 and record.extraction.calls == 1
-    assert record.extraction.prompt_version == "claims@1"
+    assert record.extraction.prompt_version == "claims@2"
+
+
+def test_a_figure_only_the_model_found_is_judged_and_can_contradict_the_table():
+    # No count word follows the number, so the patterns see no figure here.
+    prose = (
+        "群众关心的征地补偿问题，经审查后向申请人提供了相关信息，此类申请全年合计十三宗以上。"
+        "对涉及第三方的申请，书面征求意见后依法公开，共计11。"
+        "12345热线转来的诉求件办理完毕共计40。"
+    )
+    figures = {
+        "figures": [
+            {"quote": "书面征求意见后依法公开，共计11", "value": 11, "subject": "予以公开"},
+            {"quote": "热线转来的诉求件办理完毕共计40", "value": 40, "subject": "办理完毕"},
+            {"quote": "依法公开，共计12", "value": 12, "subject": "予以公开"},
+        ]
+    }
+    fake = Responder(responder({}, figures))
+    record, _ = run(render_report(CLEAN, prose=prose), fake)
+    by_quote = {c.quote: c for c in record.contradictions}
+    assert [(c.claim, c.read_by) for c in record.contradictions] == [
+        ("granted", "llm"),
+        ("办理完毕", "llm"),
+    ]
+    assert by_quote["书面征求意见后依法公开，共计11"].verdict == "consistent"
+    # A hotline count is no table figure, whatever the model called it: not checkable.
+    assert by_quote["热线转来的诉求件办理完毕共计40"].verdict == "unclear"
+    assert record.extraction.ungrounded_claims == 1  # 12 is not in the text
+    assert not [f for f in record.findings if f.rule == "narrative_mismatch"]
+
+    wrong = prose.replace("共计11", "共计13")
+    figures["figures"][0].update(quote="书面征求意见后依法公开，共计13", value=13)
+    record, _ = run(render_report(CLEAN, prose=wrong), Responder(responder({}, figures)))
+    [mismatch] = [f for f in record.findings if f.rule == "narrative_mismatch"]
+    assert (mismatch.left, mismatch.right) == (13, 11)
+    assert mismatch.cells == [APP("granted", "total")]
+    assert record.contradictions[0].read_by == "llm"
+
+
+def test_a_failed_prose_call_is_recorded_and_the_patterns_claims_are_still_judged():
+    prose = "2024年共收到政府信息公开申请11件，其中予以公开12件。"
+    fake = FakeModel(*[status(503)] * 4)
+    record, _ = run(render_report(CLEAN, prose=prose), fake)
+    assert record.extraction.errors and record.extraction.errors[0].startswith("一/1: transport")
+    assert [(c.claim, c.verdict, c.read_by) for c in record.contradictions] == [
+        ("received", "consistent", "rules"),
+        ("granted", "contradiction", "rules"),
+    ]
 
 
 def test_prose_without_figures_costs_no_call():
@@ -246,3 +294,13 @@ def test_llm_backend_reads_every_table_and_the_title():
     assert set(record.read_by.values()) == {"llm"}
     assert record.extraction.backend == "llm"
     assert re.fullmatch(r"(?:\w+@\d+,?)+", record.extraction.prompt_version)
+
+
+def test_the_model_may_give_a_figure_written_in_chinese_numerals():
+    prose = "涉及第三方的申请，经书面告知后依法公开的，共计十一宗。"
+    figures = {"figures": [{"quote": "依法公开的，共计十一宗", "value": 11, "subject": "予以公开"}]}
+    record, doc = run(render_report(CLEAN, prose=prose), Responder(responder({}, figures)))
+    [claim] = record.claims
+    assert (claim.topic, claim.value, claim.read_by) == ("granted", 11, "llm")
+    assert doc.text.original[claim.start : claim.end] == "依法公开的，共计十一宗"
+    assert [c.verdict for c in record.contradictions] == ["consistent"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.align import judge, narrative_sums, readings
+from extractor.align import assess, check_claims, judge, narrative_sums, readings
 from extractor.claims import find_claims, topic_of
 from extractor.normalise import normalise
-from schemas import Extraction, ReportRecord
+from schemas import Ambiguity, Claim, Extraction, ReportRecord, Unreadable
 from tests.test_tables import zero_cells
 
 APP = "applications.{}.total".format
@@ -58,6 +58,146 @@ def test_claims_in_the_phrasings_reports_use(text, expected):
 )
 def test_figures_that_are_not_about_the_tables_are_not_claims(text):
     assert claims(text) == []
+
+
+# Each form a real report states a figure in, written afresh: (form, text, expected).
+FORMS = [
+    ("subject then number", "本年度共收到政府信息公开申请47件。", [("received", 47)]),
+    ("number then subject", "全年共收到64件信息公开申请。", [("received", 64)]),
+    (
+        "subject far from its number",
+        "本机关受理来自自然人、企业和社会组织的政府信息公开申请共计88件。",
+        [("received", 88)],
+    ),
+    (
+        "共计/合计 before the number",
+        "合计新收依申请公开申请12件，答复合计12件。",
+        [("received", 12), ("handled", 12)],
+    ),
+    ("carried over, number first", "另有5件结转下一年度继续办理。", [("carried_out", 5)]),
+    ("carried over from last year", "从上年度结转申请3件。", [("carried_in", 3)]),
+    (
+        "action alone takes the sentence's object",
+        "共受理申请40件，办结39件。",
+        [("received", 40), ("handled", 39)],
+    ),
+    (
+        "documents: action alone",
+        "本年制发行政规范性文件6件，废止2件，现行有效58件。",
+        [
+            ("normative_docs.issued", 6),
+            ("normative_docs.repealed", 2),
+            ("normative_docs.in_force", 58),
+        ],
+    ),
+    (
+        "documents: number before them",
+        "本年出台的9个行政规范性文件均按规定公开。",
+        [("normative_docs.issued", 9)],
+    ),
+    ("规章", "本年制定规章1件。", [("rules.issued", 1)]),
+    (
+        "outcomes listed with percentages",
+        "其中予以公开20件，占50%；部分公开8件，占20%；不予公开4件。",
+        [("granted", 20), ("partial", 8), ("denied", 4)],
+    ),
+    (
+        "outcomes joined by 、",
+        "同意公开7件、部分公开2件、无法提供3件、不予处理1件、其他处理1件。",
+        [
+            ("granted", 7),
+            ("partial", 2),
+            ("unavailable", 3),
+            ("not_processed", 1),
+            ("other_processing", 1),
+        ],
+    ),
+    (
+        "a reason before its category",
+        "因涉及第三方合法权益不予公开2件，属于国家秘密1件。",
+        [("denied.third_party", 2), ("denied.state_secret", 1)],
+    ),
+    ("the rest of the outcomes", "不予公开等其他情形12件。", [("denied+", 12)]),
+    (
+        "Chinese numerals",
+        "收到申请十五件，予以公开两件，无法提供一百〇二件。",
+        [("received", 15), ("granted", 2), ("unavailable", 102)],
+    ),
+    ("起/宗 for cases", "发生行政复议一起，行政诉讼两宗。", [("review", 1), ("litigation", 2)]),
+    (
+        "份 and 条 for applications",
+        "收到3份书面申请，全年收到政府信息公开申请9条。",
+        [("received", 3), ("received", 9)],
+    ),
+    (
+        "review outcomes",
+        "行政复议维持原行为2件，复议后起诉1件，直接起诉3件。",
+        [("review.upheld", 2), ("litigation.after_review", 1), ("litigation.direct", 3)],
+    ),
+    (
+        "decisions",
+        "全年作出行政许可办件1024件、行政处罚决定215件、行政强制措施9件。",
+        [("licensing", 1024), ("penalty", 215), ("coercion", 9)],
+    ),
+    ("fees in 万元", "收取行政事业性收费共计3.5万元。", [("fees", 3.5)]),
+    (
+        "review outcomes after their case",
+        "共办理行政复议案件2件，其中维持1件，纠正1件。",
+        [("review", 2), ("review.upheld", 1), ("review.corrected", 1)],
+    ),
+    ("a lawsuit outcome names no group", "发生行政诉讼2件，其中维持2件。", [("litigation", 2)]),
+    ("carried into a named year", "另有3件结转至2025年继续办理。", [("carried_out", 3)]),
+    (
+        "reasons with 的",
+        "本机关不掌握相关政府信息的9件，没有现成信息需要另行制作的1件。",
+        [("unavailable.not_held", 9), ("unavailable.needs_creation", 1)],
+    ),
+    ("an application count without a verb", "全年依申请公开16件。", [("applications", 16)]),
+    (
+        "numbers split across lines",
+        "共受理政府信息公开申请\n27\n件，办结\n26\n件。",
+        [("received", 27), ("handled", 26)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("form", "text", "expected"), FORMS, ids=[f[0] for f in FORMS])
+def test_each_phrasing_form_states_its_figures(form, text, expected):
+    assert claims(text) == expected
+
+
+# Counts that are not about the tables, each in the phrasing reports use for it.
+HARD_NEGATIVES = [
+    ("website posts", "通过门户网站主动公开政府信息1520条，其中政策文件86条。"),
+    ("new-media posts", "政务微博发布信息326条，微信公众号推送信息1200条。"),
+    ("hotline tickets", "受理12345热线工单530件，办结率98%。"),
+    ("hotline tickets, no number word", "热线平台受理群众诉求65件，均已办结。"),
+    ("suggestions and proposals", "办理人大代表建议和政协提案31件。"),
+    ("mailbox letters", "答复局长信箱来信44件。"),
+    ("meetings", "召开政务公开工作会议3次，组织行政复议业务培训2次。"),
+    ("people", "参加培训人员120人次，接待来访群众35人。"),
+    ("percentages", "依申请公开按期答复率100%，予以公开占比40%。"),
+    ("dates", "2024年3月15日，本机关于15个工作日内答复。"),
+    ("phone numbers", "咨询电话：0591-87654321，传真0591-87654322。"),
+    ("article numbers", "依据《条例》第十四条、第三十六条作出答复。"),
+    ("document numbers", "按照〔2021〕30号文件要求，印发通知〔2023〕5号。"),
+    ("approximations", "全年更新各类规范性文件20余件，约30件申请涉及征收。"),
+    ("services", "全年办理政务服务事项8800件。"),
+    ("a power list", "梳理权责事项96项，其中行政许可12项、行政处罚70项。"),
+    ("drafting for another body", "牵头起草市政府规章1件、市政府规范性文件2件。"),
+    ("slogans", "推进一件事一次办，实行一次性告知。"),
+    ("posts about decisions", "公开行政许可和行政处罚等行政权力运行类信息47条。"),
+    ("applications for a licence", "受理行政许可申请2350件。"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), HARD_NEGATIVES, ids=[k for k, _ in HARD_NEGATIVES])
+def test_counts_of_other_things_are_not_claims(kind, text):
+    assert claims(text) == []
+
+
+def test_a_heading_is_not_the_subject_of_the_next_sentence():
+    assert claims("（三）不予公开情况\n全年收到申请5件。") == [("received", 5)]
 
 
 def test_negative_statements_are_zero_claims():
@@ -143,3 +283,148 @@ def test_narrative_sums_flag_parts_that_exceed_their_total():
     bad = normalise("共计发布795条，其中概况类信息87条、政务动态类信息365条、目录443条。").text
     [(_, _, total, parts, running)] = narrative_sums(bad, 0, len(bad))
     assert (total, parts, running) == (795, [87, 365, 443], 895)
+
+
+def test_an_ambiguous_cell_is_tried_with_every_candidate():
+    r = record(**{"active__normative_docs__issued": None})
+    r.ambiguous["active.normative_docs.issued"] = Ambiguity(reason="粘连", candidates=[1, 11])
+    verdict, cells, table, tried, doubt = assess("normative_docs.issued", 11, r)
+    assert (verdict, cells, table, doubt) == (
+        "consistent",
+        ("active.normative_docs.issued",),
+        11,
+        None,
+    )
+    assert tried[0].candidates == {"active.normative_docs.issued": [1, 11]}
+    assert tried[0].result == "fits"
+    # No candidate fits: whichever reading is right, the prose disagrees with it.
+    verdict, _, table, tried, _ = assess("normative_docs.issued", 3, r)
+    assert (verdict, table, tried[0].result) == ("contradiction", None, "differs")
+
+
+def test_a_claim_on_an_unreadable_cell_is_a_reading_doubt_never_a_contradiction():
+    r = record(applications__granted__total=None)
+    r.unreadable[APP("granted")] = Unreadable(reason="行标签后没有数字")
+    verdict, cells, table, tried, doubt = assess("granted", 99, r)
+    assert (verdict, cells, table) == ("unclear", (APP("granted"),), None)
+    assert tried[0].result == "not_checkable"
+    assert doubt == "予以公开/总计 未能读取"
+
+
+def test_a_reading_still_possible_keeps_a_figure_from_being_a_contradiction():
+    # 收到 may mean new + carried over; with 上年结转 blank that reading cannot be excluded.
+    r = record(
+        applications__new__total=10,
+        applications__carried_in__total=None,
+        applications__total__total=10,
+    )
+    verdict, _, _, tried, doubt = assess("received", 12, r)
+    assert verdict == "unclear"
+    assert [t.result for t in tried] == ["differs", "not_checkable", "differs"]
+    assert doubt == "上年结转/总计 空白"
+    assert judge("received", 10, r)[0] == "consistent"
+
+
+def test_every_reading_tried_is_reported_with_the_contradiction():
+    r = record(
+        applications__new__total=10,
+        applications__carried_in__total=2,
+        applications__total__total=11,
+        applications__carried_out__total=1,
+    )
+    r.claims = [
+        Claim(
+            quote="收到申请13件",
+            value=13,
+            topic="received",
+            subject="收到申请",
+            start=0,
+            end=7,
+            read_by="rules",
+        )
+    ]
+    [c], [finding] = check_claims(r)
+    assert c.verdict == "contradiction" and c.read_by == "rules"
+    assert [t.cells for t in c.readings] == [
+        [APP("new")],
+        [APP("new"), APP("carried_in")],
+        [APP("total")],
+    ]
+    assert [t.values for t in c.readings] == [[10], [10, 2], [11]]
+    assert finding.message == (
+        "正文「收到申请13件」说 13，表格 本年新收/总计 = 10"
+        "（另试 本年新收/总计 + 上年结转/总计 = 10 + 2 = 12；总计/总计 = 11）"
+    )
+
+
+def test_the_rest_of_the_outcomes_and_a_reason_with_its_category():
+    r = record(
+        applications__granted__total=5,
+        **{
+            "applications__denied.third_party__total": 2,
+            "applications__denied.process__total": 1,
+            "applications__unavailable.not_held__total": 4,
+            "applications__other.other__total": 1,
+        },
+    )
+    assert judge("denied+", 8, r)[0] == "consistent"  # 2 + 1 + 4 + 1
+    assert judge("denied+", 3, r)[0] == "consistent"  # 不予公开 alone
+    assert judge("denied+", 9, r)[0] == "contradiction"
+    assert judge("denied.third_party", 2, r)[0] == "consistent"
+    assert judge("denied.third_party", 3, r)[0] == "consistent"  # the whole category
+    assert judge("denied.third_party", 4, r)[0] == "contradiction"
+    assert judge("applications", 0, r)[0] == "consistent"
+
+
+def test_narrative_sums_in_a_parenthesis_or_after_a_colon():
+    bad = normalise("共受理申请30件（予以公开13件、部分公开2件、不予公开20件）。").text
+    [(_, _, total, parts, running)] = narrative_sums(bad, 0, len(bad))
+    assert (total, parts, running) == (30, [13, 2, 20], 35)
+    good = normalise("共受理申请30件（予以公开13件、部分公开2件、不予公开15件），另有2件。").text
+    assert list(narrative_sums(good, 0, len(good))) == []
+    colon = normalise("合计办理41件：予以公开30件，无法提供12件。").text
+    assert [t[2:] for t in narrative_sums(colon, 0, len(colon))] == [(41, [30, 12], 42)]
+    aside = normalise("共受理申请30件（含上年结转2件）。").text
+    assert list(narrative_sums(aside, 0, len(aside))) == []
+
+
+def test_a_part_of_the_applications_can_agree_with_the_table_but_not_contradict_it():
+    assert claims("共答复申请52件，其中按期答复50件；网上申请11件，信函申请2件。") == [
+        ("handled", 52),
+        ("handled?", 50),
+        ("applications?", 11),
+        ("applications?", 2),
+    ]
+    r = record(applications__new__total=52, applications__total__total=52)
+    assert judge("handled?", 50, r)[0] == "unclear"
+    assert judge("handled?", 52, r)[0] == "consistent"
+
+
+def test_a_count_of_one_kind_of_applicant_is_read_in_its_column():
+    assert claims("收到自然人提出的申请13件，法人申请2件。") == [
+        ("received@natural", 13),
+        ("applications@org", 2),
+    ]
+    r = record(
+        applications__new__natural=13,
+        applications__new__legal=2,
+        applications__new__total=15,
+        applications__total__natural=13,
+        applications__total__legal=2,
+        applications__total__total=15,
+    )
+    assert judge("received@natural", 13, r)[:2] == (
+        "consistent",
+        (APP("new").replace("total", "natural"),),
+    )
+    assert judge("applications@org", 2, r)[0] == "consistent"
+    assert judge("received@natural", 15, r)[0] == "consistent"  # all may be natural persons
+    assert judge("received@natural", 14, r)[0] == "contradiction"
+
+
+def test_documents_counted_without_an_action_can_agree_but_not_contradict():
+    assert claims("主动公开政府信息2345条，其中规范性文件12件。") == [("normative_docs", 12)]
+    r = record(active__normative_docs__issued=12, active__normative_docs__in_force=40)
+    assert judge("normative_docs", 40, r)[0] == "consistent"
+    assert judge("normative_docs", 13, r)[0] == "unclear"
+    assert judge("normative_docs.issued", 13, r)[0] == "contradiction"

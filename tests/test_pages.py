@@ -97,6 +97,25 @@ def test_every_read_cell_and_claim_is_highlighted_and_every_finding_listed(site)
     assert {"balance", "outcome_sum", "narrative_mismatch"} <= set(problem.rules)
 
 
+def test_a_contradiction_shows_its_readings_and_a_doubtful_figure_shows_as_a_reading_doubt():
+    from extractor.pages import report_page
+    from tests.conftest import read_text
+
+    prose = "共收到政府信息公开申请53件，其中予以公开52件。全年作出行政处罚决定7件。"
+    text = render_report(GRANTED_52, prose=prose).replace("行政处罚\t0", "行政处罚\t—")
+    page = report_page(read_text(text), text, "p")
+    # The contradiction: its quote, its cells with their values, every reading tried.
+    assert (
+        "正文「收到政府信息公开申请53件」说 53，表格 本年新收/总计 = 52（另试 本年新收/总计 + "
+        "上年结转/总计 = 52 + 0 = 52；总计/总计 = 52）"
+    ) in page
+    assert 'class="claim bad" title="53：与表格不一致；本年新收/总计 = 52' in page
+    # The figure about a blank cell is our doubt, listed apart and marked as such.
+    doubts = page[page.index("正文数字无法核对（读取存疑，不是报告的错误）（1）") :]
+    assert 'data-target="claim:2">正文「行政处罚决定7件」说 7：无法与表格核对' in doubts
+    assert 'class="claim doubt" title="7：无法核对（行政处罚/处理决定数 空白）' in page
+
+
 def test_index_csv_and_carry_chain(site):
     _, out = site
     index = (out / "index.html").read_text(encoding="utf-8")

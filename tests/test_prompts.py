@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from extractor.assisted import table_spec
+from extractor.claims import find_claims
 from extractor.errors import ConfigError
+from extractor.normalise import normalise
 from extractor.prompts import PROMPTS_DIR, load_prompt, parse_prompt
 
 
-@pytest.mark.parametrize("name", ["table_cells", "metadata", "claims"])
-def test_every_prompt_file_loads_and_says_report_text_is_data(name):
+@pytest.mark.parametrize(("name", "version"), [("table_cells", 1), ("metadata", 2), ("claims", 2)])
+def test_every_prompt_file_loads_and_says_report_text_is_data(name, version):
     prompt = load_prompt(name)
-    assert prompt.ref == f"{name}@1"
+    assert prompt.ref == f"{name}@{version}"
     assert "never an instruction" in prompt.system.template
     assert "${text}" in prompt.user.template
     assert (PROMPTS_DIR / f"{name}.md").exists()
@@ -71,3 +75,31 @@ def test_no_worked_example_is_a_row_of_a_report_the_model_path_is_scored_on():
             for cells in golds:
                 assert [cells.get(k, "absent") for k in keys[row]] != values, (name, quote)
     assert len(printed) == 7
+
+
+def _example(name: str) -> str:
+    system = load_prompt(name).system.template
+    start = system.index("Example. Text:\n<report>") + len("Example. Text:\n<report>")
+    return system[start : system.index("</report>", start)]
+
+
+def test_the_prompt_examples_are_from_no_report_the_product_is_scored_on():
+    root = PROMPTS_DIR.parent
+    scored = [p.read_text(encoding="utf-8") for p in sorted((root / "examples").glob("*.txt"))]
+    assert scored
+    for name in ("claims", "metadata"):
+        sentences = [s for s in re.split(r"[，。；\n]", _example(name)) if len(s.strip()) >= 6]
+        assert sentences
+        for sentence in sentences:
+            assert not any(sentence.strip() in text for text in scored), (name, sentence)
+
+
+def test_the_claims_example_answer_is_what_the_patterns_find_in_it():
+    example = normalise(_example("claims")).text
+    assert [(c.topic, c.value, example[c.start : c.end]) for c in find_claims(example)] == [
+        ("received@natural", 21, "新收公民提出的信息公开申请二十一件"),
+        ("handled", 21, "答复21件"),
+        ("granted", 9, "同意公开9件"),
+        ("unavailable", 5, "无法提供5件"),
+        ("carried_out", 2, "2件结转至下一年度办理"),
+    ]

@@ -118,3 +118,17 @@ def test_read_by_names_rules_for_every_cell_the_rules_backend_read():
     decided = {k for k in record.cells if k not in record.ambiguous and k not in record.unreadable}
     assert set(record.read_by) == decided and len(decided) > 190
     assert set(record.read_by.values()) == {"rules"}
+
+
+def test_a_figure_about_a_cell_we_could_not_read_shows_as_a_reading_doubt():
+    prose = "全年作出行政处罚决定7件。"
+    text = render_report(GRANTED_52, prose=prose).replace("行政处罚\t0", "行政处罚\t—")
+    rendered = report_summary(read_text(text), text)
+    doubts = rendered[rendered.index("### 读取存疑") :]
+    line = text[: text.index("行政处罚决定7件")].count("\n") + 1
+    assert (
+        "- 正文「行政处罚决定7件」说 7：无法与表格核对（行政处罚/处理决定数 空白），"
+        f"试过的读法 行政处罚/处理决定数 = 空白 — 见 第 {line} 行「行政处罚决定7件」"
+    ) in doubts
+    assert "### 正文与表格" not in rendered  # not an error of the report
+    assert "读取存疑 1 处" in rendered
