@@ -19,7 +19,7 @@ from pathlib import Path
 from extractor.align import readings_text
 from extractor.corpus import Carry, carry_chain
 from extractor.rules import ARITHMETIC_RULES, validate
-from extractor.summary import RULE_NAMES, doubt_text
+from extractor.summary import READING, RULE_NAMES, doubt_text
 from schemas import Contradiction, ErrorRecord, Finding, ReportRecord
 from schemas import keys as K
 
@@ -331,7 +331,7 @@ def _tables(record: ReportRecord, bad: set[str], culprits: frozenset[str]) -> st
 def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
     """The review page of one report."""
     failed = [f for f in record.findings if f.status == "failed"]
-    bad = {k for f in failed if f.rule != "extraction_disagreement" for k in f.cells}
+    bad = {k for f in failed if f.rule not in READING for k in f.cells}
     culprits = frozenset(suspects(record))
     bad_claims = {
         i
@@ -342,11 +342,7 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
     groups = [
         (
             "表格问题",
-            [
-                f
-                for f in failed
-                if f.rule not in ("narrative_mismatch", "narrative_sum", "extraction_disagreement")
-            ],
+            [f for f in failed if f.rule not in ("narrative_mismatch", "narrative_sum", *READING)],
             "",
         ),
         (
@@ -356,10 +352,14 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
         ),
         (
             "读取存疑（不是报告的错误）",
-            [f for f in failed if f.rule == "extraction_disagreement"],
+            [f for f in record.findings if f.rule in READING],
             "doubt",
         ),
-        ("无法核对", [f for f in record.findings if f.status == "not_checkable"], "info"),
+        (
+            "无法核对",
+            [f for f in record.findings if f.status == "not_checkable" and f.rule not in READING],
+            "info",
+        ),
     ]
     sections = []
     for title, items, css in groups:
@@ -404,7 +404,7 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
 <body data-report="{page_slug}">
 <header><h1>{escape(title)}</h1>
 <div class="meta">{escape(record.source)} · 格式 {record.format or "未知"} · 读取 {read}/{len(record.cells)} 格 ·
-问题 {len([f for f in failed if f.rule != "extraction_disagreement"])} 处 · 方式 {record.extraction.backend} · {_pdf_link(record) + " · " if pdf else ""}<a href="../index.html">全部报告</a></div></header>
+问题 {len([f for f in failed if f.rule not in READING])} 处 · 方式 {record.extraction.backend} · {_pdf_link(record) + " · " if pdf else ""}<a href="../index.html">全部报告</a></div></header>
 <main><div>{"".join(sections)}<section>{_tables(record, bad, culprits)}</section></div>
 <section><h2>{"PDF 提取文本（表格按线框重排，每行一格一列；" if pdf else "原文（"}高亮：读取的格、正文数字）</h2><pre id="text">{_marks(original, record, bad, bad_claims, culprits)}</pre></section></main>
 <script src="../carry.js"></script><script>{PAGE_SCRIPT}</script></body></html>
@@ -515,10 +515,10 @@ class HtmlWriter:
                 "body": record.body or "",
                 "year": record.year,
                 "format": record.format or "",
-                "problems": sum(n for r, n in counts.items() if r != "extraction_disagreement"),
+                "problems": sum(n for r, n in counts.items() if r not in READING),
                 "doubts": len(record.ambiguous)
                 + len(record.unreadable)
-                + counts.get("extraction_disagreement", 0),
+                + sum(1 for f in record.findings if f.rule in READING),
                 "rules": dict(counts),
                 "page": f"reports/{page}.html",
             }

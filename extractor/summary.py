@@ -30,11 +30,16 @@ RULE_NAMES = {
     "narrative_mismatch": "正文与表格不一致",
     "narrative_sum": "正文合计不符",
     "extraction_disagreement": "读取分歧",
+    "reading_doubt": "读取存疑",
+    "reading_chosen": "按违反规则最少的读法读取",
     "carry_chain": "跨年度结转",
     "prompt_injection": "针对模型的指令",
     "unreadable": "无法读取",
 }
 
+
+# Findings about our reading, not about the report: a reviewer reads them apart.
+READING = frozenset({"extraction_disagreement", "reading_doubt", "reading_chosen"})
 
 # Why an input could not be read, by error kind, in the reviewer's language.
 INPUT_ERRORS = {
@@ -118,13 +123,13 @@ def doubt_text(record: ReportRecord, c: Contradiction) -> str:
 
 def report_summary(record: ReportRecord, original: str | None = None) -> str:
     """The Markdown summary of one report; `original` (the decoded input) adds line numbers."""
-    failed = [
-        f for f in record.findings if f.status == "failed" and f.rule != "extraction_disagreement"
-    ]
+    failed = [f for f in record.findings if f.status == "failed" and f.rule not in READING]
     table = [f for f in failed if f.rule not in ("narrative_mismatch", "narrative_sum")]
     prose = [f for f in failed if f.rule in ("narrative_mismatch", "narrative_sum")]
-    unchecked = [f for f in record.findings if f.status == "not_checkable"]
-    doubts = [f for f in record.findings if f.rule == "extraction_disagreement"]
+    unchecked = [
+        f for f in record.findings if f.status == "not_checkable" and f.rule not in READING
+    ]
+    doubts = [f for f in record.findings if f.rule in READING]
     prose_doubts = reading_doubts(record)
     uncertain = len(record.ambiguous) + len(record.unreadable) + len(doubts) + len(prose_doubts)
     title = f"{record.body or '（未识别机关）'} {record.year or '????'} 年报告"

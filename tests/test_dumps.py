@@ -200,3 +200,12 @@ def test_a_printed_row_whose_values_cannot_be_read_is_a_doubt_not_a_missing_row(
     record = read_text(text)
     rules = {f.rule for f in record.findings}
     assert "row_missing" not in rules and "reading_doubt" in rules
+    # The reviewer reads it among the doubts about our reading, not the report's problems.
+    from extractor.summary import report_summary
+
+    summary = report_summary(record, text)
+    doubts = summary[summary.index("### 读取存疑") :]
+    assert (
+        "`reading_doubt`" in doubts
+        and "`reading_doubt`" not in summary[: summary.index("### 读取存疑")]
+    )
