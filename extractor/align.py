@@ -92,7 +92,12 @@ def readings(topic: str, record: ReportRecord) -> list[Reading]:
     if topic == "review.all_upheld":  # "均获维持": nothing corrected, otherwise decided or pending
         return [("review.corrected", "review.other", "review.pending")]
     if topic == "litigation":
-        return [("litigation.direct.total", "litigation.after_review.total")]
+        # Both kinds of suit, or the direct ones alone: a suit after 复议 is also counted
+        # among the 复议 cases, and reports that say 行政诉讼N件 mean either.
+        return [
+            ("litigation.direct.total", "litigation.after_review.total"),
+            ("litigation.direct.total",),
+        ]
     if topic in ("litigation.direct", "litigation.after_review"):
         return [(f"{topic}.total",)]
     if topic in ("normative_docs", "rules"):
@@ -141,6 +146,12 @@ def try_reading(reading: Reading, stated: Number, record: ReportRecord) -> Readi
         )
 
     if any(o is None for o in options):
+        # The unknown cells are counts, never negative: a figure below what the known cells
+        # already add up to fits no value they may hold.
+        known = [min(o) for o in options if o is not None]
+        counts = all(K.value_kind(k) == "count" for k in reading)
+        if counts and known and stated < sum(known) - 1e-6:
+            return tried("differs")
         return tried("not_checkable")
     sums = {0.0}
     for o in options:
@@ -156,7 +167,8 @@ def assess(
     """(verdict, the cells it rests on, their value, every reading tried, the reading doubt).
 
     A contradiction only when no reading of the table that is still possible fits: a
-    figure about a cell we are unsure of (ambiguous, unreadable, blank) is never one."""
+    figure about a cell we are unsure of (ambiguous, unreadable, blank) is never one, unless
+    it is smaller than what the cells we are sure of already add up to."""
     options = [r for r in readings(topic, record) if r] if topic else []
     tried = [try_reading(r, stated, record) for r in options]
     for r, t in zip(options, tried, strict=True):
@@ -167,7 +179,14 @@ def assess(
         r, t = open_[0]
         doubt = _doubt(record, r)
         return "unclear", r, None, tried, doubt
-    if tried and topic and (topic.endswith(PART) or topic in _NO_ACTION):
+    if tried and topic and topic.endswith(PART):
+        # A count of some of the applications (网上申请…) may be any part of the whole, but
+        # not more than every reading of the whole.
+        most = [_most(record, r) for r in options]
+        if all(m is not None and stated > m + 1e-6 for m in most):
+            return "contradiction", options[0], _value(record, options[0]), tried, None
+        return "unclear", options[0], _value(record, options[0]), tried, None
+    if tried and topic and topic in _NO_ACTION:
         return "unclear", options[0], _value(record, options[0]), tried, None
     if tried:
         r = options[0]
@@ -185,6 +204,14 @@ def _doubt(record: ReportRecord, reading: Reading) -> str:
         elif record.cells.get(k) is None:
             parts.append(f"{K.label(k)} {'空白' if k in record.cells else '表格中没有'}")
     return "；".join(parts) or "表格读数存疑"
+
+
+def _most(record: ReportRecord, reading: Reading) -> Number | None:
+    """The largest sum the cells of `reading` may hold (None when a cell is unknown)."""
+    options = [_possible(record, k) for k in reading]
+    if not reading or any(o is None for o in options):
+        return None
+    return sum(max(o) for o in options)  # type: ignore[type-var, arg-type]
 
 
 def _value(record: ReportRecord, reading: Reading) -> Number | None:

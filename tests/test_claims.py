@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractor.align import assess, check_claims, judge, narrative_sums, readings
-from extractor.claims import find_claims, topic_of
+from extractor.claims import PART, find_claims, topic_of
 from extractor.normalise import normalise
 from schemas import Ambiguity, Claim, Extraction, ReportRecord, Unreadable
 from tests.test_tables import zero_cells
@@ -428,3 +428,61 @@ def test_documents_counted_without_an_action_can_agree_but_not_contradict():
     assert judge("normative_docs", 40, r)[0] == "consistent"
     assert judge("normative_docs", 13, r)[0] == "unclear"
     assert judge("normative_docs.issued", 13, r)[0] == "contradiction"
+
+
+def test_a_figure_below_what_the_sure_cells_add_up_to_contradicts_despite_a_blank_cell():
+    # 本年新收 1, 上年结转 printed blank: "受理" may mean new or new + carried over. 0 is
+    # below both whatever the blank holds (counts are never negative); 3 may be 1 + 2.
+    cells = zero_cells(
+        **{
+            "applications__new__natural": 1,
+            "applications__new__total": 1,
+            "applications__total__natural": 1,
+            "applications__total__total": 1,
+            "applications__granted__natural": 1,
+            "applications__granted__total": 1,
+        }
+    )
+    for c in ("natural", "commercial", "research", "nonprofit", "legal", "other_org", "total"):
+        cells[f"applications.carried_in.{c}"] = None
+    record = ReportRecord(
+        source="x",
+        body=None,
+        year=2024,
+        format="2021",
+        cells=cells,
+        extraction=Extraction(backend="rules"),
+    )
+    assert assess("received", 0, record)[0] == "contradiction"
+    verdict, _, _, tried, doubt = assess("received", 3, record)
+    assert verdict == "unclear" and "空白" in doubt
+    assert {t.result for t in tried} >= {"not_checkable", "differs"}
+
+
+def test_litigation_may_mean_both_kinds_of_suit_or_the_direct_ones_alone():
+    cells = zero_cells(**{"litigation__direct__total": 7, "litigation__direct__upheld": 7})
+    cells["litigation.after_review.total"] = 1
+    cells["litigation.after_review.pending"] = 1
+    record = ReportRecord(
+        source="x", body=None, year=2024, format="2021", cells=cells,
+        extraction=Extraction(backend="rules"),
+    )  # fmt: skip
+    assert assess("litigation", 8, record)[0] == "consistent"
+    assert assess("litigation", 7, record)[0] == "consistent"
+    assert assess("litigation", 9, record)[0] == "contradiction"
+
+
+def test_a_count_of_some_applications_contradicts_only_when_it_exceeds_the_whole():
+    # 以信函形式提出的申请N件: any part of the 2 received, never more than all of them.
+    cells = zero_cells(**{"applications__new__natural": 2, "applications__new__total": 2})
+    for row in ("granted", "total"):
+        cells[f"applications.{row}.natural"] = 2
+        cells[f"applications.{row}.total"] = 2
+    record = ReportRecord(
+        source="x", body=None, year=2024, format="2021", cells=cells,
+        extraction=Extraction(backend="rules"),
+    )  # fmt: skip
+    part = "received" + PART
+    assert assess(part, 1, record)[0] == "unclear"
+    assert assess(part, 2, record)[0] == "consistent"
+    assert assess(part, 12, record)[0] == "contradiction"
