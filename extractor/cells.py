@@ -294,6 +294,41 @@ def _glued(s: Scan, n: int, sums: Sequence[Sum], forced: bool) -> Iterator[tuple
     yield from rec(0, 0)
 
 
+def _merges(s: Scan, n: int) -> Iterator[tuple[Cell, ...]]:
+    """Readings of a row with too many values where a value was broken over two lines
+    ("201" / "9"): adjacent bare digit runs with a line break between them joined again."""
+    tokens = s.tokens
+    joinable = [
+        i
+        for i in range(len(tokens) - 1)
+        if tokens[i].digits
+        and not tokens[i].frac
+        and not tokens[i].unit
+        and tokens[i + 1].digits
+        and not tokens[i + 1].sign
+        and "\n" in s.gaps[i + 1]
+    ]
+    for joins in combinations(joinable, len(tokens) - n):
+        if any(b - a < 2 for a, b in pairwise(joins)):
+            continue  # one value broken twice is not a form seen
+        cells: list[Cell] = []
+        skip = False
+        for i, t in enumerate(tokens):
+            if skip:
+                skip = False
+                continue
+            if i in joins:
+                nxt = tokens[i + 1]
+                digits = t.digits + nxt.digits + nxt.frac
+                value: Number = float(digits) if nxt.frac else int(digits)
+                cells.append(Cell(-value if t.sign == "-" else value, t.start, nxt.end, nxt.unit))
+                skip = True
+            else:
+                cells.append(_cell(t))
+        if len(cells) == n:
+            yield tuple(cells)
+
+
 def _expansions(s: Scan, n: int) -> Iterator[tuple[Cell, ...]]:
     """Readings of a row whose repeated cells a crawler printed once: each token stands for
     one or more consecutive equal cells."""
@@ -326,13 +361,20 @@ def readings(
         return [], "行标签后没有数值"
     if k == n:
         return [tuple(_cell(t) for t in s.tokens)], None
+    merged = list(_merges(s, n)) if n < k <= n + 2 else []
     if k == n + 1 and n >= 3:
         # A spurious column (a header cell printed twice) sits between the first and the
-        # last: the first column and the total keep their places.
+        # last: the first column and the total keep their places. Or a value was broken
+        # over two lines ("1" / "3" for 13).
         drops: list[tuple[Cell | None, ...]] = [
             tuple(_cell(t) for j, t in enumerate(s.tokens) if j != i) for i in range(1, k - 1)
         ]
-        return drops, f"{k} 个数值对应 {n} 列（疑多出一列）"
+        options = drops + merged
+        fitting = [o for o in options if holds(_values(o), sums)]
+        return fitting or options, f"{k} 个数值对应 {n} 列（疑多出一列或数字断行）"
+    if merged:
+        fitting = [o for o in merged if holds(_values(o), sums)]
+        return fitting or merged, f"{k} 个数值对应 {n} 列（疑数字断行）"
     if k > n:
         return [], f"{k} 个数值对应 {n} 列"
     if collapsed and all(t.value is not None for t in s.tokens):

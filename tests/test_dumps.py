@@ -209,3 +209,21 @@ def test_a_printed_row_whose_values_cannot_be_read_is_a_doubt_not_a_missing_row(
         "`reading_doubt`" in doubts
         and "`reading_doubt`" not in summary[: summary.index("### 读取存疑")]
     )
+
+
+def test_a_value_broken_over_two_lines_in_a_cell_per_line_dump_is_joined_by_the_row_total():
+    from eval.synth import render_report
+
+    cells = _granted_twelve()
+    text = render_report(cells, layout="lines")
+    # 一、本年新收: 12 / 0 … / 12, the first 12 broken into "1" and "2" (and the label too).
+    broken = text.replace(
+        "一、本年新收政府信息公开申请数量\n12\n0", "一、本年新收政府信息公开\n申请数量\n1\n2\n0", 1
+    )
+    assert broken != text
+    record = read_text(broken)
+    assert [record.cells[K.application_key("new", c)] for c in K.APPLICANT_COLUMNS] == [
+        12, 0, 0, 0, 0, 0, 12,
+    ]  # fmt: skip
+    assert record.evidence[K.application_key("new", "natural")].snippet == "1\n2"
+    assert not record.ambiguous
