@@ -148,14 +148,18 @@ _REVIEW_HEADER = compile_loose(r"总计|尚未审结|其他结果|结果纠正|�
 _NO_CASES = compile_loose(
     r"(?:未发生|没有发生|未出现|未有|无)[^。\d]{0,30}?行政复议[^。\d]{0,12}?(?:行政)?诉讼"
 )
-# Costs of assigning runs of values to rows (see `_assign`): the run after a row's label is
-# its own; the run on the line before a label is a PDF dump's wrapped label, and a run
-# where a label was not found is a misprinted label; a row whose label is printed with no
-# run is blank; a run that fits no row is stray text, very unlikely inside a table.
-_BEFORE = 1
-_UNLABELLED = 1
-_EMPTY = 2
-_STRAY = 100
+# Costs of assigning runs of values to rows (see `_assign`). The first run after a row's
+# label is its own (a later one costs a little more per run passed over); the run on the
+# line before a label is a PDF dump's wrapped label, and a run where a label was not found
+# is a misprinted label; a row whose label is printed with no run is blank. A run that fits
+# no row is stray text: very unlikely between a table's rows, less so before its first row
+# or after its last (prose with figures next to the table), where passing it over must be
+# cheaper than shifting every row by one.
+_BEFORE = 10
+_UNLABELLED = 10
+_EMPTY = 20
+_STRAY = 1000
+_STRAY_OUTSIDE = 20
 _INF = 10**6
 _MAX_COMBOS = 4096
 
@@ -218,14 +222,25 @@ def _assign(
         if span is None:
             return _UNLABELLED if prev_end[i] <= a and b <= nxt_start[i] else _INF
         if span[1] <= a and b <= nxt_start[i]:
-            return 0
+            return sum(1 for r in found[:j] if r.start >= span[1])  # runs passed over
         if prev_end[i] <= a and b <= span[0] and _adjacent(text, b, span[0]):
             return _BEFORE
         return _INF
 
-    # A run of blank marks alone carries no value ("本年增 / 减" split over lines leaves a
-    # lone "/"): passing it over costs little.
-    stray = [_STRAY if any(t.value is not None for t in r.tokens) else _BEFORE for r in found]
+    labelled = [s for s in spans if s]
+    first = labelled[0][0] if labelled else end
+    last_label = labelled[-1][1] if labelled else start
+
+    def stray(run: Scan) -> int:
+        if not any(t.value is not None for t in run.tokens):
+            # Blank marks alone carry no value ("本年增 / 减" split over lines leaves a
+            # lone "/"): passing them over costs little.
+            return 1
+        if run.tokens[-1].end <= first or run.start >= last_label:
+            return _STRAY_OUTSIDE
+        return _STRAY
+
+    strays = [stray(r) for r in found]
     # dp[i][j]: the cheapest assignment of the first j runs to the first i rows.
     dp = [[_INF] * (k + 1) for _ in range(m + 1)]
     back: list[list[tuple[int, int, bool]]] = [[(0, 0, False)] * (k + 1) for _ in range(m + 1)]
@@ -235,8 +250,8 @@ def _assign(
             here = dp[i][j]
             if here >= _INF:
                 continue
-            if j < k and here + stray[j] < dp[i][j + 1]:
-                dp[i][j + 1], back[i][j + 1] = here + stray[j], (i, j, False)
+            if j < k and here + strays[j] < dp[i][j + 1]:
+                dp[i][j + 1], back[i][j + 1] = here + strays[j], (i, j, False)
             if i < m:
                 empty = _EMPTY if spans[i] else 0
                 if here + empty < dp[i + 1][j]:

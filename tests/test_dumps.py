@@ -227,3 +227,23 @@ def test_a_value_broken_over_two_lines_in_a_cell_per_line_dump_is_joined_by_the_
     ]  # fmt: skip
     assert record.evidence[K.application_key("new", "natural")].snippet == "1\n2"
     assert not record.ambiguous
+
+
+@pytest.mark.parametrize("layout", ["tabs", "lines"])
+def test_figures_in_prose_next_to_the_table_are_not_taken_for_its_rows(layout):
+    # A sentence with counts right above the first row and a note right below the last:
+    # neither is a row's values, and no row shifts to make room for them.
+    from eval.synth import render_report
+
+    cells = _granted_twelve()
+    text = render_report(cells, layout=layout)
+    first = "一、本年新收政府信息公开申请数量"
+    last = "四、结转下年度继续办理"
+    text = text.replace(first, "本年度收到申请12件，办结12件。\n" + first, 1)
+    text = text.replace(
+        "\n\n四、政府信息公开行政复议", "\n注：另有咨询3件。\n\n四、政府信息公开行政复议", 1
+    )
+    assert "注：另有咨询3件" in text and last in text
+    record = read_text(text)
+    apps = {k: v for k, v in cells.items() if k.startswith("applications.")}
+    assert {k: record.cells[k] for k in apps} == apps
