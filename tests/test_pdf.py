@@ -59,6 +59,15 @@ def unruled_pdfs(tmp_path_factory) -> dict[str, Path]:
     return print_pdfs(example_pages(ruled=False), tmp_path_factory.mktemp("unruled"))
 
 
+def test_tables_drawn_without_ruling_lines_read_every_gold_cell(unruled_pdfs):
+    # No lines to find rows and columns by: the words' positions give them, and the reader
+    # takes the rows' values in order around labels that wrap.
+    for name, pdf_path in unruled_pdfs.items():
+        record = extract_path(pdf_path)
+        assert isinstance(record, ReportRecord)
+        assert record.cells == _gold(name)["cells"], name
+
+
 @pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
 def test_a_pdf_text_dump_reads_every_gold_cell(example_pdfs, unruled_pdfs, ruled, tmp_path):
     """The form scraping pipelines hand over most often: the text layer of a PDF as
