@@ -147,13 +147,16 @@ def _merge(
 _DOUBTS = ARITHMETIC_RULES | {"row_missing", "table_missing", "reading_doubt", "value_domain"}
 
 
-def _needs_model(record: ReportRecord) -> set[str]:
+def _needs_model(record: ReportRecord, guessed: set[str]) -> set[str]:
     """Tables in which the deterministic reader left something undecided, could not find
-    a row, or read numbers that break a rule: a second reading says whether the doubt is
-    ours or the report's."""
+    a row, or read by a guess about the layout (`guessed`) numbers that break a rule: a
+    second reading says whether the doubt is ours or the report's. A rule broken by cells
+    printed plainly is the report's: no misreading explains it."""
     doubtful = {_table(k) for k in (*record.ambiguous, *record.unreadable)}
     for f in validate(record):
-        if f.rule in _DOUBTS and f.status == "failed":
+        if f.status != "failed" or f.rule not in _DOUBTS:
+            continue
+        if f.rule not in ARITHMETIC_RULES or any(k in guessed for k in f.cells):
             doubtful.update(_table(k) for k in f.cells)
     return doubtful
 
@@ -163,11 +166,12 @@ def extract_with_model(doc: Document, backend: str, settings: ModelSettings) -> 
     llm, budget = settings.llm, settings.chunk_tokens
     text = doc.text.text
     sections = find_sections(text)
-    record = read_report(doc, sections)
+    guessed: set[str] = set()
+    record = read_report(doc, sections, guessed)
     usage = Usage()
     model = ModelReading()
     if record.format != "pre2019":
-        wanted = {"二", "三", "四"} if backend == "llm" else _needs_model(record)
+        wanted = {"二", "三", "四"} if backend == "llm" else _needs_model(record, guessed)
         other_split = any(k.startswith("applications.other.overdue") for k in record.cells)
         regions = {n: r for n, r in table_regions(text, sections).items() if n in wanted}
         fmt = record.format or "2021"

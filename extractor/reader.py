@@ -105,8 +105,20 @@ def _merge(
             record.unreadable[key] = Unreadable(reason=reason)
 
 
-def read_report(doc: Document, sections: dict[str, Section] | None = None) -> ReportRecord:
-    """Read one report with the deterministic reader alone."""
+def _row_of(key: str) -> str:
+    """The row key of a cell key (table 四's one row is "review")."""
+    table, _, rest = key.partition(".")
+    if table in ("review", "litigation"):
+        return "review"
+    return rest.rsplit(".", 1)[0]
+
+
+def read_report(
+    doc: Document, sections: dict[str, Section] | None = None, guessed: set[str] | None = None
+) -> ReportRecord:
+    """Read one report with the deterministic reader alone. Given a set `guessed`, add to it
+    the keys of the cells read by a guess about the layout (a misreading could explain a
+    rule they break)."""
     text = doc.text.text
     sections = find_sections(text) if sections is None else sections
     body, year = title(text)
@@ -151,6 +163,9 @@ def read_report(doc: Document, sections: dict[str, Section] | None = None) -> Re
     _merge(record, doc.text, tables.active, active, "未找到表二")
     _merge(record, doc.text, tables.applications, apps, "未找到表三")
     _merge(record, doc.text, tables.review, K.REVIEW_KEYS, "未找到表四")
+    if guessed is not None:
+        for table in (tables.active, tables.applications, tables.review):
+            guessed.update(k for k in record.cells if _row_of(k) in table.guessed)
     for table in (tables.active, tables.applications):
         for row, note in table.chosen.items():
             keys = [k for k in record.cells if k.rsplit(".", 1)[0].endswith(f".{row}")]

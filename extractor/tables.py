@@ -78,6 +78,10 @@ class TableRead:
     missing_rows: list[str] = field(default_factory=list)
     labels: dict[str, tuple[int, int]] = field(default_factory=dict)
     layout_collapsed: bool = False  # repeated cells were printed once
+    # Rows read by a guess about the layout (a glued or collapsed run, a value placed
+    # before its label, a label not found, a choice among readings): where a misreading
+    # could explain a rule that fails.
+    guessed: set[str] = field(default_factory=set)
     separator: str = ""  # the whitespace between two cells
     # Rows whose reading was chosen by the arithmetic although it breaks some rule, with the
     # other readings of the printed text: the report's error, not a doubt of ours.
@@ -312,6 +316,8 @@ def _read_rows(
     for spec, span, s in zip(specs, spans, assigned, strict=True):
         if span is not None:
             table.labels[spec.row] = span
+        if s is not None and (span is None or s.start < span[1]):
+            table.guessed.add(spec.row)
         if span is None and s is None:
             table.missing_rows.append(spec.row)
             continue
@@ -341,6 +347,8 @@ def _resolve(
             continue
         opts, reason = readings(s, len(spec.keys), sep, spec.sums, collapsed)
         opts = _in_domain(spec, opts, text)
+        if reason or len(opts) != 1:
+            table.guessed.add(spec.row)
         distinct: dict[tuple[Number | None, ...], tuple[Cell | None, ...]] = {}
         for o in opts:
             distinct.setdefault(values(o), o)  # the first of equal readings: leftmost drop

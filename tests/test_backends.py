@@ -172,11 +172,15 @@ def test_a_failed_call_falls_back_to_the_reader_and_says_why():
     assert record.extraction.errors and record.extraction.errors[0].startswith("三/1: transport")
 
 
-def test_hybrid_asks_about_a_table_whose_numbers_break_a_rule():
-    # Read in full, but 总计 prints 0 where 予以公开 prints 11: a misreading could explain
-    # it as well as the report's error, so the model reads table 三 too.
+def test_hybrid_asks_about_a_table_whose_guessed_reading_breaks_a_rule():
+    # 总计 printed 0 where 予以公开 prints 11. Printed plainly, that is the report's error and
+    # no misreading explains it: the model is not asked. Printed as a glued run the reader
+    # had to cut, a misreading could explain it: the model reads table 三 too.
     fake = Responder(responder({}, {"figures": []}))
     record, _ = run(render_report(CELLS), fake)
+    assert {c.split("/")[0] for c in record.extraction.chunks} <= {"一", "五", "六"}
+    glued = render_report(CELLS).replace("（七）总计\t0\t0\t0\t0\t0\t0\t0", "（七）总计\t0000000")
+    record, _ = run(glued, Responder(responder({}, {"figures": []})))
     tables = {c.split("/")[0] for c in record.extraction.chunks} - {"一", "五", "六"}
     assert tables == {"三"}
 
