@@ -208,10 +208,13 @@ def _doubt(record: ReportRecord, reading: Reading) -> str:
 
 def _most(record: ReportRecord, reading: Reading) -> Number | None:
     """The largest sum the cells of `reading` may hold (None when a cell is unknown)."""
-    options = [_possible(record, k) for k in reading]
-    if not reading or any(o is None for o in options):
-        return None
-    return sum(max(o) for o in options)  # type: ignore[type-var, arg-type]
+    most: Number = 0
+    for key in reading:
+        values = _possible(record, key)
+        if values is None:
+            return None
+        most += max(values)
+    return most if reading else None
 
 
 def _value(record: ReportRecord, reading: Reading) -> Number | None:

@@ -231,7 +231,7 @@ def broken(values: Sequence[Number | None], sums: Sequence[Sum]) -> int:
         ps = [values[p] for p in parts]
         if t is None or any(p is None for p in ps):
             continue
-        if abs(t - sum(ps)) > 1e-9:  # type: ignore[arg-type]
+        if abs(t - sum(ps)) > 1e-9:  # type: ignore[arg-type, operator]
             n += 1
     return n
 
@@ -361,7 +361,7 @@ def readings(
         return [], "行标签后没有数值"
     if k == n:
         return [tuple(_cell(t) for t in s.tokens)], None
-    merged = list(_merges(s, n)) if n < k <= n + 2 else []
+    merged: list[tuple[Cell | None, ...]] = list(_merges(s, n)) if n < k <= n + 2 else []
     if k == n + 1 and n >= 3:
         # A spurious column (a header cell printed twice) sits between the first and the
         # last: the first column and the total keep their places. Or a value was broken
@@ -369,9 +369,9 @@ def readings(
         drops: list[tuple[Cell | None, ...]] = [
             tuple(_cell(t) for j, t in enumerate(s.tokens) if j != i) for i in range(1, k - 1)
         ]
-        options = drops + merged
-        fitting = [o for o in options if holds(_values(o), sums)]
-        return fitting or options, f"{k} 个数值对应 {n} 列（疑多出一列或数字断行）"
+        either = drops + merged
+        fitting = [o for o in either if holds(_values(o), sums)]
+        return fitting or either, f"{k} 个数值对应 {n} 列（疑多出一列或数字断行）"
     if merged:
         fitting = [o for o in merged if holds(_values(o), sums)]
         return fitting or merged, f"{k} 个数值对应 {n} 列（疑数字断行）"

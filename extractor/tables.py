@@ -308,9 +308,9 @@ def _read_rows(
     spans = _find_labels(text, start, end, specs)
     found: list[Scan] = []
     pos = start
-    for span in [*(s for s in spans if s), (end, end)]:
-        found.extend(runs(text, pos, span[0]))  # a label ends any run: "…27.属于…"
-        pos = span[1]
+    for a, b in [*(s for s in spans if s is not None), (end, end)]:
+        found.extend(runs(text, pos, a))  # a label ends any run: "…27.属于…"
+        pos = b
     assigned = _assign(text, specs, spans, found, start, end)
     rows: list[tuple[RowSpec, Scan | None]] = []
     for spec, span, s in zip(specs, spans, assigned, strict=True):
