@@ -299,11 +299,15 @@ def read_figures(
     return found
 
 
-_CHINESE_NUMERAL = re.compile(r"[〇零一二两三四五六七八九十百千]+")
+# A Chinese numeral counts something only with a count word after it: 十二件, not 进一步.
+_CHINESE_NUMERAL = re.compile(
+    r"[〇零一二两三四五六七八九十百千]+(?=\s*(?:件|个|起|宗|项|次|例|份|条|万元|元|人))"
+)
 
 
 def _chinese_numeral(text: str, value: Number, start: int, end: int) -> Grounded | None:
-    """The Chinese numeral in text[start:end] that has `value` (十二件 = 12), if any."""
+    """The Chinese numeral before a count word in text[start:end] that has `value`
+    (十二件 = 12), if any."""
     for m in _CHINESE_NUMERAL.finditer(text, start, end):
         if chinese_number(m.group(0)) == value:
             return Grounded(value, m.start(), m.end())

@@ -308,3 +308,11 @@ def test_the_model_may_give_a_figure_written_in_chinese_numerals():
     assert (claim.topic, claim.value, claim.read_by) == ("granted", 11, "llm")
     assert doc.text.original[claim.start : claim.end] == "依法公开的，共计十一宗"
     assert [c.verdict for c in record.contradictions] == ["consistent"]
+
+
+def test_a_chinese_numeral_that_counts_nothing_is_not_a_figure():
+    # 进一步 holds 一 but counts nothing: a model that offers it as 1 is not followed.
+    prose = "政务公开工作制度化、规范化水平进一步提升。"
+    figures = {"figures": [{"quote": "水平进一步提升", "value": 1, "subject": "提升"}]}
+    record, _ = run(render_report(CLEAN, prose=prose), Responder(responder({}, figures)))
+    assert record.claims == []
