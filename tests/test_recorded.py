@@ -65,7 +65,12 @@ def test_hybrid_reproduces_every_gold_cell_and_asks_only_about_the_prose(path, r
             assert claim.value == labels[quote], quote
 
 
-@pytest.mark.parametrize("path", GOLD, ids=[p.stem for p in GOLD])
+# The llm backend (the model reads every table, ~24 minutes a report with the local model on
+# two cores) is recorded for one example; hybrid for all five.
+LLM_RECORDED = [p for p in GOLD if p.stem == "000_36d00f834dab91d3"]
+
+
+@pytest.mark.parametrize("path", LLM_RECORDED, ids=[p.stem for p in LLM_RECORDED])
 def test_llm_backend_reads_the_tables_and_reports_what_it_could_not_ground(path, recorded_llm):
     gold, doc = gold_and_doc(path)
     record = extract_document(doc, "llm", ModelSettings(recorded_llm))
@@ -75,7 +80,8 @@ def test_llm_backend_reads_the_tables_and_reports_what_it_could_not_ground(path,
     # conversation): it is recorded with its chunk and kind, and the report goes on.
     for error in x.errors:
         assert re.match(
-            r"^(?:二|三|四|head|一|五|六)/\d+: (?:transport|invalid|truncated): ", error
+            r"^(?:二|三|四|head|一|五|六)/\d+: (?:transport|invalid|truncated|ungrounded)[: ]",
+            error,
         ), error
     assert {c.split("/")[0] for c in x.chunks} >= {"二", "三", "四", "head"}
     assert x.calls == len(x.chunks) and x.attempts >= x.calls
@@ -98,3 +104,11 @@ def test_llm_backend_reads_the_tables_and_reports_what_it_could_not_ground(path,
     # Grounding lets through only numbers printed in the quoted row, so what is read is
     # nearly always right; how much is read depends on the model (see eval/llm_seeds.py).
     assert len(right) >= 0.95 * len(read)
+    # What the recorded model did: with table chunks at half the budget no conversation
+    # overflowed the 8k context (no transport error); it read table 二 (10 cells, all right);
+    # its four answers for table 三's rows gave 8 values for 7 columns after every re-ask,
+    # so the reader's cells stand there; its quoted title was not in the text.
+    assert not [e for e in x.errors if ": transport:" in e]
+    by_model = [k for k, who in record.read_by.items() if who == "llm"]
+    assert len(by_model) == 10 and all(record.cells[k] == gold.cells[k] for k in by_model)
+    assert [e.split(":")[0] for e in x.errors] == ["三/1", "三/2", "三/3", "三/4", "head/1"]
