@@ -14,6 +14,7 @@ ambiguous with their candidates, never guessed.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import product
@@ -219,6 +220,8 @@ def _assign(
         if starts[i] is not None:
             nxt = starts[i]  # type: ignore[assignment]
 
+    run_starts = [r.start for r in found]
+
     def cost(i: int, j: int) -> int:
         run = found[j]
         a, b = run.start, run.tokens[-1].end
@@ -226,7 +229,7 @@ def _assign(
         if span is None:
             return _UNLABELLED if prev_end[i] <= a and b <= nxt_start[i] else _INF
         if span[1] <= a and b <= nxt_start[i]:
-            return sum(1 for r in found[:j] if r.start >= span[1])  # runs passed over
+            return j - bisect_left(run_starts, span[1])  # runs passed over
         if prev_end[i] <= a and b <= span[0] and _adjacent(text, b, span[0]):
             return _BEFORE
         return _INF
