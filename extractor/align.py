@@ -168,22 +168,36 @@ def assess(
 
     A contradiction only when no reading of the table that is still possible fits: a
     figure about a cell we are unsure of (ambiguous, unreadable, blank) is never one, unless
-    it is smaller than what the cells we are sure of already add up to."""
+    it is smaller than what the cells we are sure of already add up to, or every reading the
+    table prints differs and the rest are open only by cells the report printed blank."""
     options = [r for r in readings(topic, record) if r] if topic else []
     tried = [try_reading(r, stated, record) for r in options]
     for r, t in zip(options, tried, strict=True):
         if t.result == "fits":
             return "consistent", r, _value(record, r) if not t.candidates else stated, tried, None
-    open_ = [(r, t) for r, t in zip(options, tried, strict=True) if t.result == "not_checkable"]
+    # A reading left open only by cells the report printed blank, beside cells it printed,
+    # does not save a figure that every reading the table prints contradicts: if the figure
+    # were right, the report would have left blank a cell it needs. The reading is still
+    # shown with its blank.
+    differs = any(t.result == "differs" for t in tried)
+    open_ = [
+        (r, t)
+        for r, t in zip(options, tried, strict=True)
+        if t.result == "not_checkable" and not (differs and _blank_beside_printed(record, r))
+    ]
     if open_:
         r, t = open_[0]
         doubt = _doubt(record, r)
         return "unclear", r, None, tried, doubt
     if tried and topic and topic.endswith(PART):
         # A count of some of the applications (网上申请…) may be any part of the whole, but
-        # not more than every reading of the whole.
-        most = [_most(record, r) for r in options]
-        if all(m is not None and stated > m + 1e-6 for m in most):
+        # not more than every reading of the whole the table prints.
+        most = [
+            _most(record, r)
+            for r, t in zip(options, tried, strict=True)
+            if t.result != "not_checkable"
+        ]
+        if most and all(m is not None and stated > m + 1e-6 for m in most):
             return "contradiction", options[0], _value(record, options[0]), tried, None
         return "unclear", options[0], _value(record, options[0]), tried, None
     if tried and topic and topic in _NO_ACTION:
@@ -192,6 +206,17 @@ def assess(
         r = options[0]
         return "contradiction", r, _value(record, r), tried, None
     return "unclear", options[0] if options else (), None, tried, None
+
+
+def _blank_beside_printed(record: ReportRecord, reading: Reading) -> bool:
+    """Whether the unknown cells of `reading` are all printed blank (not unreadable, not
+    ambiguous, not missing from the layout) and some other cell of it is printed."""
+    unknown = [k for k in reading if record.cells.get(k) is None]
+    return (
+        len(unknown) < len(reading)
+        and all(k in record.cells for k in unknown)
+        and not any(k in record.unreadable or k in record.ambiguous for k in unknown)
+    )
 
 
 def _doubt(record: ReportRecord, reading: Reading) -> str:

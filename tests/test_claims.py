@@ -311,18 +311,40 @@ def test_a_claim_on_an_unreadable_cell_is_a_reading_doubt_never_a_contradiction(
     assert doubt == "予以公开/总计 未能读取"
 
 
-def test_a_reading_still_possible_keeps_a_figure_from_being_a_contradiction():
-    # 收到 may mean new + carried over; with 上年结转 blank that reading cannot be excluded.
+def test_a_reading_open_only_by_our_doubt_keeps_a_figure_from_being_a_contradiction():
+    # 收到 may mean new + carried over; with 上年结转 unreadable that reading cannot be excluded.
     r = record(
         applications__new__total=10,
         applications__carried_in__total=None,
         applications__total__total=10,
     )
+    r.unreadable[APP("carried_in")] = Unreadable(reason="行标签后没有数字")
     verdict, _, _, tried, doubt = assess("received", 12, r)
     assert verdict == "unclear"
     assert [t.result for t in tried] == ["differs", "not_checkable", "differs"]
-    assert doubt == "上年结转/总计 空白"
+    assert doubt == "上年结转/总计 未能读取"
     assert judge("received", 10, r)[0] == "consistent"
+
+
+def test_a_blank_the_report_printed_beside_printed_cells_does_not_save_a_figure():
+    # 上年结转 printed blank: for 12 to be new + carried over the report would have left
+    # blank the 2 it needs, and every reading it prints says 10. The blank reading is shown.
+    r = record(
+        applications__new__total=10,
+        applications__carried_in__total=None,
+        applications__total__total=10,
+    )
+    verdict, cells, table, tried, doubt = assess("received", 12, r)
+    assert (verdict, cells, table, doubt) == ("contradiction", (APP("new"),), 10, None)
+    assert [t.result for t in tried] == ["differs", "not_checkable", "differs"]
+    assert tried[1].values == [10, None]
+    assert judge("received", 10, r)[0] == "consistent"
+    # A figure about the blank cell alone is still not checkable.
+    assert judge("carried_in", 2, r)[0] == "unclear"
+    # A reading every one of whose cells is blank leaves the figure open.
+    r2 = record(applications__new__total=10, applications__total__total=None)
+    r2.cells[APP("carried_in")] = None
+    assert assess("handled", 12, r2)[0] == "unclear"
 
 
 def test_every_reading_tried_is_reported_with_the_contradiction():
@@ -430,9 +452,9 @@ def test_documents_counted_without_an_action_can_agree_but_not_contradict():
     assert judge("normative_docs.issued", 13, r)[0] == "contradiction"
 
 
-def test_a_figure_below_what_the_sure_cells_add_up_to_contradicts_despite_a_blank_cell():
+def test_a_blank_beside_printed_cells_neither_hides_a_figure_below_nor_above():
     # 本年新收 1, 上年结转 printed blank: "受理" may mean new or new + carried over. 0 is
-    # below both whatever the blank holds (counts are never negative); 3 may be 1 + 2.
+    # below both whatever the blank holds (counts are never negative).
     cells = zero_cells(
         **{
             "applications__new__natural": 1,
@@ -454,9 +476,13 @@ def test_a_figure_below_what_the_sure_cells_add_up_to_contradicts_despite_a_blan
         extraction=Extraction(backend="rules"),
     )
     assert assess("received", 0, record)[0] == "contradiction"
+    # 3 could be 1 + 2 only if the blank hid a 2: every printed reading says 1.
     verdict, _, _, tried, doubt = assess("received", 3, record)
-    assert verdict == "unclear" and "空白" in doubt
-    assert {t.result for t in tried} >= {"not_checkable", "differs"}
+    assert verdict == "contradiction" and doubt is None
+    assert [t.result for t in tried] == ["differs", "not_checkable", "differs"]
+    # 受理2件 of which the reading by channel is a part: never more than the printed whole.
+    assert assess("received" + PART, 1, record)[0] == "consistent"
+    assert assess("received" + PART, 3, record)[0] == "contradiction"
 
 
 def test_litigation_may_mean_both_kinds_of_suit_or_the_direct_ones_alone():
