@@ -11,17 +11,25 @@ from __future__ import annotations
 import html
 import re
 
-from extractor.text import MappedText
+from extractor.text import CharMap, MappedText
 
 # Full-width ASCII (！…～) to ASCII; the many kinds of space to a plain space. One char to
 # one char, so this pass needs no offset bookkeeping.
-_WIDTH: dict[int, str | int | None] = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_WIDTH.update({c: " " for c in (0x00A0, 0x3000, 0x202F, 0x205F, *range(0x2000, 0x200B))})
-_WIDTH[0xFE52] = "."  # ﹒ small full stop
-_WIDTH[0x2215] = "/"  # ∕ division slash
+_WIDTH = CharMap(
+    {
+        **{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},
+        **{chr(c): " " for c in (0x00A0, 0x3000, 0x202F, 0x205F, *range(0x2000, 0x200B))},
+        "\ufe52": ".",  # ﹒ small full stop
+        "\u2215": "/",  # ∕ division slash
+    }
+)
 
-_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c]")
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]+")
+# Line breaks: CR LF to LF; a lone CR, a Unicode line or paragraph separator, a vertical tab
+# or a form feed to LF, one character for one.
+_CRLF = re.compile(r"\r\n")
+_BREAKS = CharMap({c: "\n" for c in "\r\u2028\u2029\x0b\x0c"})
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]+")
 
 _HTML_SPACE = re.compile(r"(?! (?!\s))\s+")  # any whitespace run but a lone space
 _HTML_HIDDEN = re.compile(
@@ -91,12 +99,17 @@ _FOOTER = re.compile(
     r"|[Pp]age[ \t]*\d{1,4}(?:[ \t]*of[ \t]*\d{1,4})?"
     r")[ \t]*(?:\n|$)"
 )
-_JUNK = re.compile(
-    r"(?m)^[^\n]{0,30}(?:扫一扫在手机打开当前页|扫一扫在手机上查看|网站导航|智能问答机器人|"
+_JUNK_WORDS = (
+    r"扫一扫在手机打开当前页|扫一扫在手机上查看|网站导航|智能问答机器人|"
     r"很高兴为您服务|打印本页|关闭窗口|【字体|字体:\s*[大中小]|分享到:|您当前的位置|当前位置:|"
-    r"网站标识码|ICP备|公网安备|版权所有|返回顶部|技术支持:|收藏本页|设为首页)[^\n]{0,40}(?:\n|$)"
+    r"网站标识码|ICP备|公网安备|版权所有|返回顶部|技术支持:|收藏本页|设为首页"
 )
-_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d]|,\d)")
+_JUNK = re.compile(rf"(?m)^[^\n]{{0,30}}(?:{_JUNK_WORDS})[^\n]{{0,40}}(?:\n|$)")
+# The words alone, searched first: most texts have none, and this search skips ahead to
+# their first characters where the line pattern tries every position.
+_JUNK_GATE = re.compile(_JUNK_WORDS)
+# Starts with a digit (the look-behind after it) so the regex engine skips to digits.
+_THOUSANDS = re.compile(r"\d(?<![\d.,]\d)\d{0,2}(?:,\d{3})+(?![\d]|,\d)")
 
 
 def strip_html(text: MappedText) -> MappedText:
@@ -134,14 +147,21 @@ def normalise(original: str, *, html_input: bool = False) -> MappedText:
     text = MappedText.of(original)
     if html_input:
         text = strip_html(text)
-    text = text.sub(_NEWLINES, "\n").sub(_INVISIBLE, "")
+    if "\r\n" in text.text:
+        text = text.sub(_CRLF, "\n")
+    text = text.translate(_BREAKS)
+    if any(c in text.text for c in _INVISIBLE_CHARS):
+        text = text.sub(_INVISIBLE, "")
     text = text.translate(_WIDTH)
     text = text.sub(_DOCX_ARTEFACT, "")
     if "#" in text.text or "*" in text.text or "_" in text.text:
         text = text.sub(_MD_HEADING, "").sub(_MD_EMPHASIS, "")
     if "|" in text.text:
         text = text.sub(_MD_RULE, "").sub(_MD_EDGE_PIPE, "").sub(_PIPE, "\t")
-    return text.sub(_FOOTER, "").sub(_JUNK, "").sub(_THOUSANDS, _drop_commas)
+    text = text.sub(_FOOTER, "")
+    if _JUNK_GATE.search(text.text):
+        text = text.sub(_JUNK, "")
+    return text.sub(_THOUSANDS, _drop_commas)
 
 
 def _drop_commas(m: re.Match[str]) -> str:

@@ -76,33 +76,40 @@ def merge_claims(ours: list[Claim], theirs: Iterable[Claim]) -> list[Claim]:
     return sorted(merged, key=lambda c: (c.start, c.topic or ""))
 
 
-# Text addressed to a model rather than to readers of a government report.
-_INJECTION = re.compile(
+# Text addressed to a model rather than to readers of a government report. The Chinese and
+# the English forms are separate patterns: a case-insensitive flag on the whole would stop
+# the regex engine from skipping ahead to the first characters, which made this search a
+# tenth of the time a report takes.
+_INJECTION_ZH = re.compile(
     r"(?:忽略|无视|不要理会|忘记)(?:掉)?(?:以上|上述|之前|前面|先前|所有|全部)(?:的|所有)?(?:指令|指示|提示词?|要求|规则|内容)"
-    r"|(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+)?(?:previous|prior|above|earlier)\s+(?:instructions|prompts|rules)"
-    r"|(?:你现在是|你是一个|作为(?:一个)?(?:AI|人工智能|语言模型|助手))"
-    r"|system\s*prompt|系统提示词"
+    r"|(?:你现在是|你是一个|作为(?:一个)?(?:[Aa][Ii]|人工智能|语言模型|助手))"
+    r"|系统提示词"
     r"|(?:输出|返回|回答|填写|改为)[^。\n]{0,12}?(?:所有|全部|每个)(?:的)?(?:数字|数值|单元格|结果)"
-    r"|(?:所有|全部|每个)(?:的)?(?:数字|数值|单元格)[^。\n]{0,6}?(?:改为|都填|均填|输出为|替换为)",
+    r"|(?:所有|全部|每个)(?:的)?(?:数字|数值|单元格)[^。\n]{0,6}?(?:改为|都填|均填|输出为|替换为)"
+)
+_INJECTION_EN = re.compile(
+    r"(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+)?(?:previous|prior|above|earlier)\s+(?:instructions|prompts|rules)"
+    r"|system\s*prompt",
     re.IGNORECASE,
 )
 
 
-# Words without which none of the above can match: a cheap gate for the common case.
-_INJECTION_GATE = re.compile(
+# Words without which none of the above can match: a cheap gate for the common case (the
+# English one is searched in the lower-cased text).
+_GATE_ZH = re.compile(
     r"忽略|无视|不要理会|忘记|你现在是|你是一个|作为|系统提示|改为|都填|均填|替换为|输出为|输出|返回|回答|填写"
-    r"|ignore|disregard|forget|system",
-    re.IGNORECASE,
 )
+_GATE_EN = re.compile(r"ignore|disregard|forget|system")
 
 
 def injections(doc: Document) -> list[Finding]:
     """Report text that tries to instruct a model: flagged, whatever a model made of it."""
     found: list[Finding] = []
     text = doc.text.text
-    if not _INJECTION_GATE.search(text):
-        return found
-    for m in _INJECTION.finditer(text):
+    matches = [*_INJECTION_ZH.finditer(text)] if _GATE_ZH.search(text) else []
+    if _GATE_EN.search(text.lower()):
+        matches += _INJECTION_EN.finditer(text)
+    for m in sorted(matches, key=lambda m: m.start()):
         s, e, quote = doc.text.snippet(m.start(), m.end())
         found.append(
             Finding(

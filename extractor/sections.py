@@ -19,8 +19,22 @@ _TITLES: dict[str, str] = {
     "一": r"总体情况|概述",
     "二": r"主动公开政府信息(?:的)?(?:情况)?|主动公开情况",
     "三": r"收到和处理政府信息公开申请(?:的)?(?:情况)?|收到和处理(?:依)?申请公开(?:情况)?",
-    "四": r"(?:因)?(?:政府信息公开)?(?:工作)?(?:被申请)?行政复议(?:[、,和及与]|和)?(?:提起)?(?:行政)?诉讼(?:的)?(?:情况)?",
-    "五": r"(?:存在的)?主要问题(?:及|和|与)(?:其)?改进(?:的)?(?:情况|措施)?",
+    # Each branch begins with a character, not an optional group: the regex engine then
+    # skips ahead to those characters instead of trying the pattern at every position
+    # (an optional prefix made this the slowest search of a report).
+    "四": "|".join(
+        f"{head}行政复议(?:[、,和及与]|和)?(?:提起)?(?:行政)?诉讼(?:的)?(?:情况)?"
+        for head in (
+            "因(?:政府信息公开)?(?:工作)?(?:被申请)?",
+            "政府信息公开(?:工作)?(?:被申请)?",
+            "工作(?:被申请)?",
+            "被申请",
+            "",
+        )
+    ),
+    "五": "|".join(
+        f"{head}主要问题(?:及|和|与)(?:其)?改进(?:的)?(?:情况|措施)?" for head in ("存在的", "")
+    ),
     "六": r"其他需要报告的事项|其他需要报告事项",
 }
 _TITLE_RES = {n: compile_loose(p) for n, p in _TITLES.items()}
