@@ -31,7 +31,9 @@ _BREAKS = CharMap({c: "\n" for c in "\r\u2028\u2029\x0b\x0c"})
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]+")
 
-_HTML_SPACE = re.compile(r"(?! (?!\s))\s+")  # any whitespace run but a lone space
+# Any whitespace run but a lone space. It begins with the whitespace character itself, so
+# the regex engine skips ahead to whitespace instead of testing every position.
+_HTML_SPACE = re.compile(r"\s(?:(?<! )|(?=\s))\s*")
 _HTML_HIDDEN = re.compile(
     r"<!--.*?-->|<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE
 )

@@ -21,6 +21,10 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class _Pass:
+    """The changes one rewrite made, in order: change k replaced input[old_starts[k] :
+    old_starts[k] + old_lens[k]] with new_lens[k] characters at output offset new_starts[k].
+    Text between changes was copied."""
+
     new_starts: tuple[int, ...]
     old_starts: tuple[int, ...]
     new_lens: tuple[int, ...]
@@ -30,10 +34,11 @@ class _Pass:
         """Input offset of the character at output offset `pos`."""
         i = bisect_right(self.new_starts, pos) - 1
         if i < 0:
-            return 0
-        if self.new_lens[i] == self.old_lens[i]:
-            return self.old_starts[i] + min(pos - self.new_starts[i], self.old_lens[i])
-        return self.old_starts[i]
+            return pos
+        ns, os_, nl, ol = self.new_starts[i], self.old_starts[i], self.new_lens[i], self.old_lens[i]
+        if pos < ns + nl:  # inside the replacement
+            return os_ + (pos - ns) if nl == ol else os_
+        return os_ + ol + (pos - ns - nl)
 
     def end(self, pos: int) -> int:
         """Input offset just past the character that ends at output offset `pos`."""
@@ -41,10 +46,11 @@ class _Pass:
             return 0
         i = bisect_right(self.new_starts, pos - 1) - 1
         if i < 0:
-            return 0
-        if self.new_lens[i] == self.old_lens[i]:
-            return self.old_starts[i] + min(pos - self.new_starts[i], self.old_lens[i])
-        return self.old_starts[i] + self.old_lens[i]
+            return pos
+        ns, os_, nl, ol = self.new_starts[i], self.old_starts[i], self.new_lens[i], self.old_lens[i]
+        if pos - 1 < ns + nl:  # the character is part of the replacement
+            return os_ + (pos - ns) if nl == ol else os_ + ol
+        return os_ + ol + (pos - ns - nl)
 
 
 Replacement = str | Callable[[re.Match[str]], str]
@@ -98,44 +104,49 @@ class MappedText:
         return MappedText(table.apply(self.text), self.original, self.passes)
 
     def sub(self, pattern: re.Pattern[str], repl: Replacement) -> MappedText:
-        """Like `pattern.sub(repl, text)`, recording where every output character came from."""
+        """Like `pattern.sub(repl, text)`, recording where every output character came from.
+
+        The regex engine builds the new text; only the span and length of each replacement
+        are kept, which is all `origin` needs."""
         text = self.text
-        pieces: list[str] = []
-        new_starts: list[int] = []
-        old_starts: list[int] = []
-        new_lens: list[int] = []
-        old_lens: list[int] = []
-        out = 0
+        spans: list[tuple[int, int]] = []
+        lengths: list[int] = []
+        if callable(repl):
+            function = repl
 
-        def emit(piece: str, old_start: int, old_len: int) -> None:
-            nonlocal out
-            if piece:
-                new_starts.append(out)
-                old_starts.append(old_start)
-                new_lens.append(len(piece))
-                old_lens.append(old_len)
-                pieces.append(piece)
-                out += len(piece)
+            def record(m: re.Match[str]) -> str:
+                new = function(m)
+                spans.append(m.span())
+                lengths.append(len(new))
+                return new
 
-        pos = 0
-        changed = False
-        literal = None if callable(repl) or "\\" in repl else repl  # no template to expand
-        for m in pattern.finditer(text):
-            s, e = m.span()
-            if literal is not None:
-                new = literal
-            elif callable(repl):
-                new = repl(m)
-            else:
+            out = pattern.sub(record, text)
+        elif "\\" in repl:  # a template: each match may expand to another length
+
+            def expand(m: re.Match[str]) -> str:
                 new = m.expand(repl)
-            if new == m.group(0):
-                continue
-            changed = True
-            emit(text[pos:s], pos, s - pos)
-            emit(new, s, e - s)
-            pos = e
-        if not changed:
+                spans.append(m.span())
+                lengths.append(len(new))
+                return new
+
+            out = pattern.sub(expand, text)
+        else:
+            spans = [m.span() for m in pattern.finditer(text)]
+            if not spans:
+                return self
+            out = pattern.sub(repl, text)  # no backslash: the engine copies it as it is
+            lengths = [len(repl)] * len(spans)
+        if out == text:
             return self
-        emit(text[pos:], pos, len(text) - pos)
-        step = _Pass(tuple(new_starts), tuple(old_starts), tuple(new_lens), tuple(old_lens))
-        return MappedText("".join(pieces), self.original, (*self.passes, step))
+        new_starts: list[int] = []
+        shift = 0
+        for (s, e), n in zip(spans, lengths, strict=True):
+            new_starts.append(s + shift)
+            shift += n - (e - s)
+        step = _Pass(
+            tuple(new_starts),
+            tuple(s for s, _ in spans),
+            tuple(lengths),
+            tuple(e - s for s, e in spans),
+        )
+        return MappedText(out, self.original, (*self.passes, step))
