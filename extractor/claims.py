@@ -27,8 +27,11 @@ _CN_DIGITS.update({"五": 5, "六": 6, "七": 7, "八": 8, "九": 9})
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN = "〇零一二两三四五六七八九十百千"
 _UNIT = r"万元|件|个|起|宗|项|次|例|份|条"
+# A number not preceded by a digit or a point. The pattern begins with the number's first
+# character (the look-behind follows it) so the regex engine skips ahead to numerals.
 _TOKEN = re.compile(
-    rf"(?<![\d.])(?P<n>\d+(?:\.\d+)?|[{_CN}]+)[ \t\n]*(?P<u>{_UNIT})(?![\d])",
+    rf"(?P<n>[\d{_CN}](?<![\d.][\d{_CN}])(?:(?<=\d)\d*(?:\.\d+)?|(?<=[{_CN}])[{_CN}]*))"
+    rf"[ \t\n]*(?P<u>{_UNIT})(?![\d])",
 )
 # What a count word followed by these means is not a count of anything the tables hold.
 _NOT_A_COUNT_AFTER = re.compile(r"\s*(?:事|性|工作日|月|小时|百分点|左右|以上|以下|多|余|人)")

@@ -512,3 +512,21 @@ def test_a_count_of_some_applications_contradicts_only_when_it_exceeds_the_whole
     assert assess(part, 1, record)[0] == "unclear"
     assert assess(part, 2, record)[0] == "consistent"
     assert assess(part, 12, record)[0] == "contradiction"
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("收到申请12件", [12]),
+        ("金额3.5万元", [3.5]),
+        ("收到十二件", [12]),
+        ("编号.5件", []),  # a fraction with its integer part cut off is no count
+        ("三12件", [12]),
+        ("2023年12件，", [12]),
+        ("共12 件", [12]),
+    ],
+)
+def test_a_number_starts_at_its_first_digit_or_numeral(text, values):
+    from extractor.claims import _candidates
+
+    assert [c.value for c in _candidates(text, 0, len(text))] == values
