@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import combinations, pairwise
+from typing import NamedTuple
 
 Number = int | float
 # A sum the row's printed cells must satisfy: cell `total` = the sum of cells `parts`.
@@ -34,11 +35,11 @@ _NOT_VALUE_AFTER = re.compile(r"[.、](?!\d)|\s*(?:[年月日号](?![ \t]*(?:\n|
 MAX_READINGS = 20000
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A value as printed: a number, or an explicit blank ("—", "/", "无"); offsets are into
     the normalised text. `digits` is set when the integer part may hold several glued
-    values; a sign then belongs to the first of them, a fraction and unit to the last."""
+    values; a sign then belongs to the first of them, a fraction and unit to the last.
+    (Named tuples, not frozen dataclasses: a report makes thousands of tokens and cells.)"""
 
     start: int
     end: int
@@ -50,8 +51,7 @@ class Token:
     lead: int = 0  # characters before the digits: a printed sign
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """One cell of a reading: its value (None when blank) and where it was read."""
 
     value: Number | None
@@ -120,7 +120,7 @@ def scan(text: str, start: int, end: int) -> Scan:
             elif (
                 tokens and _UNIT.fullmatch(piece) and tokens[-1].unit is None and pstart - last <= 2
             ):
-                tokens[-1] = replace(tokens[-1], end=pstart + len(piece), unit=piece)
+                tokens[-1] = tokens[-1]._replace(end=pstart + len(piece), unit=piece)
                 last = pstart + len(piece)
             elif not sign and _SIGN_WORD.fullmatch(piece):
                 # "增 3": the word is the value's sign; the gap before it is the cell boundary.

@@ -130,11 +130,17 @@ class MappedText:
                 return new
 
             out = pattern.sub(expand, text)
-        else:
+        else:  # a literal: one scan finds the matches, and the text is joined around them
             spans = [m.span() for m in pattern.finditer(text)]
             if not spans:
                 return self
-            out = pattern.sub(repl, text)  # no backslash: the engine copies it as it is
+            pieces = []
+            pos = 0
+            for s, e in spans:
+                pieces.append(text[pos:s])
+                pos = e
+            pieces.append(text[pos:])
+            out = repl.join(pieces)
             lengths = [len(repl)] * len(spans)
         if out == text:
             return self
