@@ -169,6 +169,9 @@ def read_report(
     for table in (tables.active, tables.applications):
         for row, note in table.chosen.items():
             keys = [k for k in record.cells if k.rsplit(".", 1)[0].endswith(f".{row}")]
+            # The evidence is the whole printed run the cut was chosen for.
+            spans = [record.evidence[k] for k in keys if k in record.evidence]
+            run = [_covering(spans, doc.text.original)] if spans else []
             record.findings.append(
                 Finding(
                     rule="reading_chosen",
@@ -177,7 +180,14 @@ def read_report(
                     cells=keys,
                     message=f"{row} 行数字粘连，没有一种读法符合全部规则：{note}；"
                     "按此读法违反的规则是报告本身的错误",
-                    evidence=[record.evidence[k] for k in keys if k in record.evidence][:1],
+                    evidence=run,
                 )
             )
     return record
+
+
+def _covering(spans: list[Span], original: str) -> Span:
+    """One span from the first of `spans` to the last, with the original text between."""
+    start = min(s.start for s in spans)
+    end = max(s.end for s in spans)
+    return Span(start=start, end=end, snippet=original[start:end])

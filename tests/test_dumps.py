@@ -166,7 +166,10 @@ def test_a_glued_row_no_reading_fits_is_read_as_the_reading_breaking_fewest_rule
     failed = {f.rule for f in record.findings if f.status == "failed"}
     assert {"column_sum", "outcome_sum", "balance"} <= failed
     note = next(f for f in record.findings if f.rule == "reading_chosen")
-    assert "30/0/0/0/0/1/2" in note.message and note.evidence[0].snippet.startswith("3")
+    assert "30/0/0/0/0/1/2" in note.message
+    # The evidence is the whole glued run, not the cell the cut begins with.
+    assert [e.snippet for e in note.evidence] == ["30000012"]
+    assert text[note.evidence[0].start : note.evidence[0].end] == "30000012"
 
 
 def test_a_glued_row_whose_readings_break_rules_equally_stays_a_doubt():
