@@ -81,7 +81,7 @@ _SUBJECTS: tuple[tuple[str, str], ...] = (
     ("denied.enforcement_file", r"行政执法案卷"),
     ("denied.inquiry", r"行政查询(?:事项|类)?"),
     ("unavailable", r"无法提供"),
-    ("unavailable.not_held", r"不掌握"),
+    ("unavailable.not_held", r"不掌握|信息不存在"),
     ("unavailable.needs_creation", r"没有现成信息|需要?另行制作"),
     ("unavailable.unclear", r"(?:申请)?内容(?:仍)?不明确"),
     ("not_processed", r"不予处理"),
@@ -92,12 +92,13 @@ _SUBJECTS: tuple[tuple[str, str], ...] = (
     ("not_processed.confirmation", r"确认或重新出具"),
     ("other_processing", r"其他处理"),
     ("carried_in", r"上(?:一)?年(?:度)?结转|从上年(?:度)?结转"),
+    ("received", r"本年(?:度)?新收(?:政府信息公开申请)?(?:数量)?"),
     (
         "carried_out",
         r"(?:结转|转)(?:至|到)?下(?:一)?年(?:度)?(?:继续)?(?:办理|处理)?|(?:结转|转)(?:至|到)?\d{4}年(?:度)?(?:继续)?(?:办理|处理)?|结转下年度继续办理",
     ),
     ("review.upheld", r"行政复议[^，,。；;\d]{0,10}?(?:结果)?维持(?:原(?:具体)?(?:行政)?行为)?"),
-    ("review.corrected", r"行政复议[^，,。；;\d]{0,10}?(?:结果)?(?:纠正|撤销|确认违法)"),
+    ("review.corrected", r"行政复议[^，,。；;\d]{0,10}?(?:结果)?(?:纠正|纠错|撤销|确认违法)"),
     ("review.pending", r"行政复议[^，,。；;\d]{0,10}?尚未审结"),
     ("review", r"行政复议"),
     ("litigation.direct", r"(?:未经复议)?直接(?:提起|起诉)(?:行政诉讼)?"),
@@ -142,7 +143,7 @@ _VERBS: tuple[tuple[str, str, str], ...] = (
     ("not_ours", _DOC_NOT_OURS, "document"),
     # 行政复议2件，其中维持1件: an outcome whose case the sentence named
     ("upheld", r"维持", "review"),
-    ("corrected", r"纠正|撤销|确认违法", "review"),
+    ("corrected", r"纠正|纠错|撤销|确认违法", "review"),
     ("pending", r"尚未审结|未审结|正在审理|尚在审理", "review"),
 )
 _VERB_RES = tuple((t, re.compile(loose(p)), kind) for t, p, kind in _VERBS)
@@ -160,7 +161,7 @@ _OBJECTS = {
 # suggestions, meetings, visits, power lists. Anywhere in the clause for the first group,
 # between subject and number for the second.
 _CLAUSE_VETO = re.compile(
-    r"热线|工单|12345|信箱|留言|来信|来电|咨询|建议|提案|诉求|网民|权责|权力清单|事项清单"
+    r"热线|工单|12345|信箱|留言|来信|来电|咨询|建议|提案|诉求|网民|权责|权力清单|事项清单|撤回"
 )
 _OTHER_THINGS = (
     r"会议|培训|讲座|发布会|网站|网页|微信|微博|公众号|新媒体|栏目|专栏|访问|浏览|点击|服务事项|"
@@ -402,8 +403,10 @@ def _subject_of(cl: _Clause) -> tuple[str, int, int] | None:
     c = cl.c
     subject = _subject_before(cl)
     verb = _verb_before(cl)
-    if subject and verb and verb[3] > 0 and verb[3] > _subject_end(cl, subject):
-        subject = None  # the action and its object sit nearer the number
+    if subject and verb and verb[3] > 0 and verb[2] >= _subject_end(cl, subject):
+        # The action and its object sit nearer the number, after the subject ("结转至
+        # 下一年度办理的申请3件" keeps its subject: 办理 is part of it).
+        subject = None
     if subject is not None:
         topic, s = subject
         return _unit_fits(topic, c.unit, s, c.end)

@@ -154,6 +154,22 @@ FORMS = [
     ),
     ("an application count without a verb", "全年依申请公开16件。", [("applications", 16)]),
     (
+        "the table's own row name",
+        "上年结转2件，本年新收56件。",
+        [("carried_in", 2), ("received", 56)],
+    ),
+    (
+        "carried over, 办理 inside the subject",
+        "结转至下一年度办理的申请3件。",
+        [("carried_out", 3)],
+    ),
+    ("纠错 for a corrected review", "行政复议纠错1件。", [("review.corrected", 1)]),
+    (
+        "信息不存在 for information not held",
+        "同意公开8件，信息不存在2件。",
+        [("granted", 8), ("unavailable.not_held", 2)],
+    ),
+    (
         "numbers split across lines",
         "共受理政府信息公开申请\n27\n件，办结\n26\n件。",
         [("received", 27), ("handled", 26)],
@@ -188,6 +204,7 @@ HARD_NEGATIVES = [
     ("slogans", "推进一件事一次办，实行一次性告知。"),
     ("posts about decisions", "公开行政许可和行政处罚等行政权力运行类信息47条。"),
     ("applications for a licence", "受理行政许可申请2350件。"),
+    ("withdrawn applications", "其中申请人撤回申请2件。"),
 ]
 
 
