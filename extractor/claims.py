@@ -121,7 +121,7 @@ _SUBJECT_RES = tuple((t, re.compile(loose(p))) for t, p in _SUBJECTS)
 # What each kind of subject may have between itself and its number ("行政复议案件6件",
 # "行政许可审批事项3189项"): anything else means the number counts something else.
 _FILLER = (
-    r"(?:政府信息公开|依申请公开|政府信息|信息公开|申请|事项|案件|案|决定书|决定|审批|类|的|"
+    r"(?:政府信息公开|依申请公开|政府信息|信息公开|申请|事项|案件|案|决定书|决定|答复|审批|类|的|"
     r"情形|情况|数量|件数|结果|措施|办件|相关|已|均|共计|合计|总计|累计|共|为|达|计|了|有|\s)*"
 )
 _FILLER_RE = re.compile(_FILLER + r"$")
@@ -162,6 +162,8 @@ _OBJECTS = {
 # between subject and number for the second.
 _CLAUSE_VETO = re.compile(
     r"热线|工单|12345|信箱|留言|来信|来电|咨询|建议|提案|诉求|网民|权责|权力清单|事项清单|撤回"
+    # counts of other bodies within a whole region's report: a part the tables do not show
+    r"|各部门|各单位|各县|各区|各乡镇|各街道|所属单位|下属单位"
 )
 _OTHER_THINGS = (
     r"会议|培训|讲座|发布会|网站|网页|微信|微博|公众号|新媒体|栏目|专栏|访问|浏览|点击|服务事项|"
@@ -543,6 +545,9 @@ def find_claims(text: str, start: int = 0, end: int | None = None) -> list[Found
         if got is not None:
             topic, s, e = got
             claims.append(Found(topic, c.value, s, e))
+            outcome = _review_outcome(text, c.end, nxt, end) if topic == "review" else None
+            if outcome is not None:
+                claims.append(Found(outcome[0], c.value, s, outcome[1]))
     taken: list[tuple[int, int]] = []
     for topics, pattern in _NEGATIVES:
         for m in pattern.finditer(text, start, end):
@@ -553,6 +558,30 @@ def find_claims(text: str, start: int = 0, end: int | None = None) -> list[Found
             taken.append(m.span())
             claims.extend(Found(t, 0, m.start(), m.end()) for t in topics)
     return sorted(claims, key=lambda c: (c.start, c.topic))
+
+
+# "行政复议1件，上级政府维持本机关作出的具体行政行为": the outcome of every case counted,
+# named later in the sentence with no number of its own.
+_OUTCOME_OF_ALL = (
+    ("review.upheld", re.compile(loose(r"(?<![未不没])维持"))),
+    ("review.corrected", re.compile(loose(r"(?<![未不没])(?:纠正|撤销|确认违法)"))),
+)
+_OUTCOME_DOUBT = re.compile(r"部分|尚未|未审结|审理中|正在|其中|分别")
+
+
+def _review_outcome(text: str, after: int, next_number: int, end: int) -> tuple[str, int] | None:
+    """(topic, phrase end) when the sentence goes on to name one outcome for all the review
+    cases it counted, with no other number before its end."""
+    stop = after
+    while stop < end and stop - after < 60 and text[stop] not in _SENTENCE_END:
+        stop += 1
+    if next_number < stop or _OUTCOME_DOUBT.search(text, after, stop):
+        return None
+    found = [(t, m) for t, p in _OUTCOME_OF_ALL if (m := p.search(text, after, stop))]
+    if len(found) != 1:
+        return None
+    topic, m = found[0]
+    return topic, m.end()
 
 
 _DIGIT = re.compile(r"\d")

@@ -165,6 +165,19 @@ FORMS = [
     ),
     ("纠错 for a corrected review", "行政复议纠错1件。", [("review.corrected", 1)]),
     (
+        "one outcome named for every review case",
+        "因政府信息公开引起行政复议2件，上级政府维持本机关作出的具体行政行为。",
+        [("review", 2), ("review.upheld", 2)],
+    ),
+    ("an outcome still pending is none", "被申请行政复议2件，尚未审结。", [("review", 2)]),
+    ("an outcome denied is none", "被申请行政复议1件，复议机关未维持原行为。", [("review", 1)]),
+    (
+        "an outcome with its own number",
+        "被申请行政复议2件，其中维持1件。",
+        [("review", 2), ("review.upheld", 1)],
+    ),
+    ("答复 between subject and number", "依法作出不予公开答复4件。", [("denied", 4)]),
+    (
         "信息不存在 for information not held",
         "同意公开8件，信息不存在2件。",
         [("granted", 8), ("unavailable.not_held", 2)],
@@ -205,6 +218,7 @@ HARD_NEGATIVES = [
     ("posts about decisions", "公开行政许可和行政处罚等行政权力运行类信息47条。"),
     ("applications for a licence", "受理行政许可申请2350件。"),
     ("withdrawn applications", "其中申请人撤回申请2件。"),
+    ("other bodies' share of a region", "市级各部门共受理申请120件，各县区受理申请80件。"),
 ]
 
 
