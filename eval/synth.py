@@ -212,7 +212,9 @@ def render_report(
 
 # The layouts of scraped dumps that no template renders: a PDF's text layer, a crawler
 # record with every space removed, a crawler text dump that printed repeated lines once.
-DUMP_LAYOUTS = ("pdf", "glued", "collapsed")
+# pdf: a PDF text layer with "- 3 -" page footers; pdf-bare-pages: the same with page numbers
+# printed bare ("3" alone on its line), which look like a table's values.
+DUMP_LAYOUTS = ("pdf", "pdf-bare-pages", "glued", "collapsed")
 
 
 def _wrap(label: str, width: int) -> list[str]:
@@ -238,8 +240,8 @@ def render_dump(cells: Cells, layout: str, seed: int = 0, year: int = 2024) -> s
     that drops blank cells is a different form)."""
     rng = random.Random(seed)
     fmt = "2019" if "active.rules.made" in cells else "2021"
-    if layout == "pdf":
-        return _render_pdf(cells, fmt, rng, year)
+    if layout in ("pdf", "pdf-bare-pages"):
+        return _render_pdf(cells, fmt, rng, year, bare_pages=layout == "pdf-bare-pages")
     text = render_report(cells, fmt=fmt, layout="lines", year=year)
     if layout == "glued":
         head, sep, tables = text.partition("二、主动公开政府信息情况")
@@ -255,15 +257,17 @@ def render_dump(cells: Cells, layout: str, seed: int = 0, year: int = 2024) -> s
     raise ValueError(layout)
 
 
-def _render_pdf(cells: Cells, fmt: str, rng: random.Random, year: int) -> str:
+def _render_pdf(
+    cells: Cells, fmt: str, rng: random.Random, year: int, bare_pages: bool = False
+) -> str:
     width = rng.randint(9, 16)
     lines: list[str] = []
     page = [1]
 
     def footer() -> None:
-        if rng.random() < 0.08:
+        if rng.random() < (0.15 if bare_pages else 0.08):
             page[0] += 1
-            lines.append(f"- {page[0]} -")
+            lines.append(str(page[0]) if bare_pages else f"- {page[0]} -")
 
     for row, cols in K.ACTIVE_ROWS[fmt]:
         if row in ACTIVE_HEADERS[fmt]:
@@ -299,5 +303,5 @@ def _render_pdf(cells: Cells, fmt: str, rng: random.Random, year: int) -> str:
     header = REVIEW_HEADER.replace("\t", "\n").split("\n")
     review = "\n".join([*header, " ".join(value_text(k, cells[k]) for k in K.REVIEW_KEYS)])
     parts = _parts("示例县人民政府", year, "", active, apps, review)
-    parts.insert(3, "- 1 -")  # a page footer before section 二
+    parts.insert(3, "1" if bare_pages else "- 1 -")  # a page footer before section 二
     return "\n".join(parts) + "\n"

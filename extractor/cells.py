@@ -154,12 +154,24 @@ def runs(text: str, start: int, end: int) -> list[Scan]:
     return out
 
 
+def _page_like(t: Token) -> bool:
+    """A small whole number with nothing printed about it: a page number may look so."""
+    return isinstance(t.value, int) and 0 < t.value < 1000 and not (t.sign or t.unit or t.frac)
+
+
 def _by_line(s: Scan) -> list[Scan]:
     breaks = [i for i, g in enumerate(s.gaps[1:-1], 1) if "\n" in g]
     if not breaks:
         return [s]
     bounds = [0, *breaks, len(s.tokens)]
-    if any(b - a < 2 for a, b in pairwise(bounds)):
+    # A value per line is a crawler's cell per line (or a value broken over two lines):
+    # one run. Several lines of several values are printed rows, and a lone value between
+    # them, or a lone small number after or before one such line (a bare page number), is
+    # a run of its own.
+    segments = list(pairwise(bounds))
+    rows = sum(1 for a, b in segments if b - a >= 2)
+    lone = [s.tokens[a] for a, b in segments if b - a < 2]
+    if lone and (rows < 2 and not (rows == 1 and all(_page_like(t) for t in lone))):
         return [s]
     out = []
     for a, b in pairwise(bounds):
@@ -302,6 +314,7 @@ def _merges(s: Scan, n: int) -> Iterator[tuple[Cell, ...]]:
         i
         for i in range(len(tokens) - 1)
         if tokens[i].digits
+        and not tokens[i].digits.startswith("0")  # no number begins with 0: "0" / "2" is two
         and not tokens[i].frac
         and not tokens[i].unit
         and tokens[i + 1].digits
@@ -372,9 +385,12 @@ def readings(
         either = drops + merged
         fitting = [o for o in either if holds(_values(o), sums)]
         return fitting or either, f"{k} 个数值对应 {n} 列（疑多出一列或数字断行）"
+    if k == n + 1 and _page_like(s.tokens[-1]) and "\n" in s.gaps[-2]:
+        # Or the last value, alone on its line, is a bare page number.
+        merged.append(tuple(_cell(t) for t in s.tokens[:-1]))
     if merged:
         fitting = [o for o in merged if holds(_values(o), sums)]
-        return fitting or merged, f"{k} 个数值对应 {n} 列（疑数字断行）"
+        return fitting or merged, f"{k} 个数值对应 {n} 列（疑数字断行或页码）"
     if k > n:
         return [], f"{k} 个数值对应 {n} 列"
     if collapsed and all(t.value is not None for t in s.tokens):

@@ -126,7 +126,7 @@ _APP_LABELS: tuple[tuple[str, str], ...] = (
     ),
     ("other.other", _item(3, required=True) + r"其他"),
     ("total", _PAREN + r"总计"),
-    ("carried_out", _CN + r"结转下年(?:度)?继续办理"),
+    ("carried_out", _CN + r"结转下年(?:度)?" + _worn("继续办理", 2)),
 )
 _APP_RES = {row: compile_loose(p) for row, p in _APP_LABELS}
 
@@ -165,6 +165,10 @@ _UNLABELLED = 10
 _EMPTY = 20
 _STRAY = 1000
 _STRAY_OUTSIDE = 20
+# A bare page number between rows of a PDF text layer ("…0 0 0 0 0 0 0\n3\n2.重复申请"): one
+# small integer alone on its line, in a table whose rows print their values on one line
+# each. Passing it over costs about what a wrapped label does.
+_STRAY_PAGE = 15
 _INF = 10**6
 _MAX_COMBOS = 4096
 
@@ -223,6 +227,8 @@ def _assign(
     run_starts = [r.start for r in found]
 
     def cost(i: int, j: int) -> int:
+        if not specs[i].keys:
+            return _INF  # a heading (（六）其他处理 over its sub-rows) has no values
         run = found[j]
         a, b = run.start, run.tokens[-1].end
         span = spans[i]
@@ -238,11 +244,16 @@ def _assign(
     first = labelled[0][0] if labelled else end
     last_label = labelled[-1][1] if labelled else start
 
+    # Rows printed a line each: most runs hold several values on one line.
+    line_rows = 2 * sum(1 for r in found if len(r.tokens) > 1 and r.lines == 0) > len(found)
+
     def stray(run: Scan) -> int:
         if not any(t.value is not None for t in run.tokens):
             # Blank marks alone carry no value ("本年增 / 减" split over lines leaves a
             # lone "/"): passing them over costs little.
             return 1
+        if line_rows and _page_number(text, run):
+            return _STRAY_PAGE
         if run.tokens[-1].end <= first or run.start >= last_label:
             return _STRAY_OUTSIDE
         return _STRAY
@@ -260,7 +271,7 @@ def _assign(
             if j < k and here + strays[j] < dp[i][j + 1]:
                 dp[i][j + 1], back[i][j + 1] = here + strays[j], (i, j, False)
             if i < m:
-                empty = _EMPTY if spans[i] else 0
+                empty = _EMPTY if spans[i] and specs[i].keys else 0
                 if here + empty < dp[i + 1][j]:
                     dp[i + 1][j], back[i + 1][j] = here + empty, (i, j, False)
                 if j < k:
@@ -275,6 +286,19 @@ def _assign(
             assigned[pi] = found[pj]
         i, j = pi, pj
     return assigned
+
+
+def _page_number(text: str, run: Scan) -> bool:
+    """Whether `run` is one small whole number alone on its line."""
+    if len(run.tokens) != 1:
+        return False
+    t = run.tokens[0]
+    if not isinstance(t.value, int) or not 0 < t.value < 1000 or t.sign or t.unit:
+        return False
+    line_start = text.rfind("\n", 0, t.start) + 1
+    line_end = text.find("\n", t.end)
+    line_end = len(text) if line_end < 0 else line_end
+    return text[line_start:line_end].strip() == text[t.start : t.end]
 
 
 def _adjacent(text: str, a: int, b: int) -> bool:

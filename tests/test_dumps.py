@@ -44,7 +44,9 @@ def test_dumps_read_back_with_no_wrong_value(layout):
     # A PDF text layer loses nothing the arithmetic cannot restore. A glued record and
     # collapsed repeats leave some cells open (reported ambiguous, never guessed): measured
     # 96.4% and 86.2% of cells settled over these seeds.
-    floor = {"pdf": 0.995, "glued": 0.96, "collapsed": 0.86}[layout]
+    # Bare page numbers: a row's single value followed by one reads both ways (measured
+    # 99.7% settled over 60 seeds).
+    floor = {"pdf": 0.995, "pdf-bare-pages": 0.99, "glued": 0.96, "collapsed": 0.86}[layout]
     assert exact / total >= floor, exact / total
 
 
@@ -87,6 +89,56 @@ def test_pdf_values_between_the_halves_of_a_wrapped_label_and_before_a_label():
     apps = {k: v for k, v in cells.items() if k.startswith("applications.")}
     assert {k: record.cells[k] for k in apps} == apps
     assert record.evidence[K.application_key("partial", "natural")].snippet == "3"
+
+
+def test_pdf_bare_page_numbers_between_rows_are_not_values():
+    # A PDF text layer whose page numbers are printed bare: "3" alone on its line between
+    # two rows, "4" after a wrapped row's values, "2" after table 二's one-value row.
+    zero = " ".join(["0"] * 7)
+    rows = [
+        "一、本年新收政府信息公开申请数量 5 0 0 0 0 0 5",
+        f"二、上年结转政府信息公开申请数量 {zero}",
+        "（一）予以公开 5 0 0 0 0 0 5",
+        "3",
+        f"（二）部分公开（区分处理的，只计这一情形，不计其他情形） {zero}",
+        *(f"{K.PRINTED_ROW_LABELS[r]} {zero}" for r in K.application_rows(True)[4:-2]),
+        "（七）总计 5 0 0 0 0 0 5",
+        "四、结转下年度继续",
+        zero,
+        "4",
+        "办理",
+    ]
+    text = (
+        "示例区人民政府2024年政府信息公开工作年度报告\n"
+        "二、主动公开政府信息情况\n第二十条第（五）项\n信息内容 本年处理决定数量\n"
+        "行政许可 0\n2\n第二十条第（六）项\n信息内容 本年处理决定数量\n行政处罚 7\n"
+        "三、收到和处理政府信息公开申请情况\n"
+        + "\n".join(rows)
+        + "\n四、政府信息公开行政复议、行政诉讼情况\n无\n"
+    )
+    record = read_text(text)
+    assert record.cells[K.application_key("granted", "natural")] == 5
+    assert record.cells[K.application_key("partial", "total")] == 0
+    assert [record.cells[K.application_key("carried_out", c)] for c in K.APPLICANT_COLUMNS] == [
+        0
+    ] * 7
+    assert record.cells["active.licensing.decisions"] == 0
+    assert record.cells["active.penalty.decisions"] == 7
+    # No rule broken by a page number read as a value (the snippet omits other rows).
+    missing = ("row_missing", "table_missing")
+    assert not [f.rule for f in record.findings if f.status == "failed" and f.rule not in missing]
+
+
+def test_a_one_value_row_then_a_small_number_alone_reads_both_ways():
+    # "23653" then "2" alone on the next line: a number broken over two lines, or a bare
+    # page number after it. Nothing decides: both are kept.
+    text = (
+        "示例区人民政府2024年政府信息公开工作年度报告\n"
+        "二、主动公开政府信息情况\n第二十条第（五）项\n信息内容 本年处理决定数量\n"
+        "行政许可 23653\n2\n第二十条第（六）项\n信息内容 本年处理决定数量\n行政处罚 7\n"
+    )
+    record = read_text(text)
+    assert sorted(record.ambiguous["active.licensing.decisions"].candidates) == [23653, 236532]
 
 
 def test_table_4_header_as_lines_of_words_then_one_line_of_fifteen_numbers():
