@@ -301,7 +301,10 @@ def _render_pdf(
     lines.extend(side)
     apps = "\n".join(lines)
     header = REVIEW_HEADER.replace("\t", "\n").split("\n")
-    review = "\n".join([*header, " ".join(value_text(k, cells[k]) for k in K.REVIEW_KEYS)])
+    numbers = [value_text(k, cells[k]) for k in K.REVIEW_KEYS]
+    if rng.random() < 0.3:  # the 复议 part and the 诉讼 part on lines of their own
+        numbers[5] = "\n" + numbers[5]
+    review = "\n".join([*header, " ".join(numbers).replace(" \n", "\n")])
     parts = _parts("示例县人民政府", year, "", active, apps, review)
     parts.insert(3, "1" if bare_pages else "- 1 -")  # a page footer before section 二
     return "\n".join(parts) + "\n"

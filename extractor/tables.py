@@ -24,6 +24,7 @@ from extractor.cells import (
     Number,
     Scan,
     Sum,
+    Token,
     readings,
     runs,
     separator,
@@ -638,6 +639,8 @@ def read_review(
     spec = RowSpec("review", re.compile(""), K.REVIEW_KEYS, _REVIEW_SUMS)
     found = runs(text, header_end, end)
     s = found[0] if found else None
+    if s is not None and len(s.tokens) < len(K.REVIEW_KEYS):
+        s = _joined(text, found, len(K.REVIEW_KEYS)) or s
     table.found = s is not None
     if s is not None:
         collapsed = repeats_collapsed and _collapsed([(spec, s)])
@@ -645,6 +648,30 @@ def read_review(
     else:
         table.missing_rows.append("review")
     return table
+
+
+# Between two parts of table 四 printed as separate lines or sub-tables (行政复议, then
+# 行政诉讼): line breaks and the header's words, no sentence.
+_REVIEW_BETWEEN = compile_loose(
+    r"(?:[\s\t]|行政复议|行政诉讼|未经复议直接起诉|复议后起诉|结果维持|结果纠正|其他结果|尚未审结|总计)*"
+)
+
+
+def _joined(text: str, found: Sequence[Scan], n: int) -> Scan | None:
+    """The first runs taken together when they hold exactly `n` values and only line breaks
+    or header words stand between them: table 四 wrapped over lines, or split in two."""
+    tokens: list[Token] = []
+    gaps: list[str] = []
+    for i, run in enumerate(found):
+        if i and not _REVIEW_BETWEEN.fullmatch(text, found[i - 1].tokens[-1].end, run.start):
+            return None
+        gaps.extend([run.gaps[0] if not i else "\n", *run.gaps[1:-1]])
+        tokens.extend(run.tokens)
+        if len(tokens) >= n:
+            if len(tokens) > n:
+                return None
+            return Scan(tuple(tokens), (*gaps, run.gaps[-1]), run.end, tokens[0].start)
+    return None
 
 
 def _no_cases(text: str, start: int, end: int, table: TableRead) -> TableRead:

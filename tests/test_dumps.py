@@ -153,6 +153,39 @@ def test_table_4_header_as_lines_of_words_then_one_line_of_fifteen_numbers():
     assert [record.cells[k] for k in K.REVIEW_KEYS] == [1, 0, 0, 1, 2, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        # wrapped over two lines
+        "结果维持 结果纠正 其他结果 尚未审结 总计\n1 0 0 1 2 0 0 0 0 0\n1 0 0 0 1",
+        # split in two sub-tables, each with its header
+        "行政复议\n结果维持 结果纠正 其他结果 尚未审结 总计\n1 0 0 1 2\n行政诉讼\n"
+        "未经复议直接起诉\n复议后起诉\n"
+        + "结果维持 结果纠正 其他结果 尚未审结 总计 " * 2
+        + "\n0 0 0 0 0 1 0 0 0 1",
+    ],
+    ids=["wrapped", "split"],
+)
+def test_table_4_printed_over_several_lines_reads_as_one_row(body):
+    text = (
+        "示例区人民政府2024年政府信息公开工作年度报告\n四、政府信息公开行政复议、行政诉讼情况\n"
+        + body
+        + "\n五、存在的主要问题及改进情况\n无\n"
+    )
+    record = read_text(text)
+    assert [record.cells[k] for k in K.REVIEW_KEYS] == [1, 0, 0, 1, 2, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1]
+    assert not [f for f in record.findings if f.rule == "reading_doubt"]
+
+
+def test_table_4_lines_that_do_not_make_fifteen_values_are_not_joined():
+    text = (
+        "示例区人民政府2024年政府信息公开工作年度报告\n四、政府信息公开行政复议、行政诉讼情况\n"
+        "结果维持 结果纠正 其他结果 尚未审结 总计\n1 0 0 1 2\n全年共3件。\n0 0 0 0 0 1 0 0 0 1\n"
+    )
+    record = read_text(text)
+    assert all(record.cells[k] is None for k in K.REVIEW_KEYS)
+
+
 def test_collapsed_repeats_expand_under_the_row_total():
     # 2,0,0,0,0,0,2 printed as 2 / 0 / 2; seven zeros as one 0; fifteen zeros as one 0.
     lines = ["一、本年新收政府信息公开申请数量", "2", "0", "2"]
