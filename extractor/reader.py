@@ -69,7 +69,12 @@ def read_tables(text: str, sections: dict[str, Section], year: int | None) -> Ta
         old = applications.layout == "single" and year is not None and year <= 2020
         layout = "2019" if old else "2021"
     active = read_active(text, start2, end2, layout, collapsed)
-    if applications.found and "三" not in sections and applications.labels:
+    if (
+        applications.found
+        and applications.labels
+        and ("三" not in sections or "四" not in sections)
+    ):
+        # Table 四's region was guessed and may hold table 三 (whose header has 总计 too).
         start4 = max(start4, max(e for _, e in applications.labels.values()))
     review = read_review(text, start4, end4, collapsed, applications.separator)
     return Tables(layout, active, applications, review)

@@ -151,6 +151,22 @@ def _missing(record: ReportRecord) -> Iterator[Finding]:
         return record.cells.get(key) is None and key in record.unreadable
 
     for table, keys in _tables(record).items():
+        if (
+            keys
+            and all(lost(k) for k in keys)
+            and not any(record.unreadable[k].reason.startswith(NOT_FOUND) for k in keys)
+        ):
+            # The table is printed (its header is there) and no value of it could be read:
+            # our doubt, not the report's error.
+            yield Finding(
+                rule="reading_doubt",
+                severity="warning",
+                status="not_checkable",
+                cells=keys,
+                message=f"表{table}已印出，但其数值未能读出：{record.unreadable[keys[0]].reason}",
+                evidence=_evidence(record, keys),
+            )
+            continue
         if not keys or all(lost(k) for k in keys):
             yield Finding(
                 rule="table_missing",

@@ -88,6 +88,8 @@ class TableRead:
     # Rows whose reading was chosen by the arithmetic although it breaks some rule, with the
     # other readings of the printed text: the report's error, not a doubt of ours.
     chosen: dict[str, str] = field(default_factory=dict)
+    # Rows whose run of values could as well be a neighbour's, with the reason.
+    doubtful: dict[str, str] = field(default_factory=dict)
 
 
 _ROW_SUM: tuple[Sum, ...] = ((6, (0, 1, 2, 3, 4, 5)),)
@@ -101,14 +103,22 @@ _APP_LABELS: tuple[tuple[str, str], ...] = (
     ("granted", _PAREN + r"予以公开"),
     ("partial", _PAREN + r"部分公开" + _NOTE),
     ("denied.state_secret", _item(1) + _worn("属于国家秘密")),
-    ("denied.prohibited", _item(2) + r"其他法律(?:行政)?法规" + _worn("禁止公开", 2)),
-    ("denied.security", _item(3) + r"危及[^\d]{0,6}?三安全一稳定[”\"']?"),
+    (
+        "denied.prohibited",
+        _item(2)
+        + r"其他法律(?:"
+        + _worn("行政法规禁止公开", 2)
+        + "|"
+        + _worn("法规禁止公开", 2)
+        + ")",
+    ),
+    ("denied.security", _item(3) + r"危及[^\d]{0,6}?" + _worn("三安全一稳定", 3) + r"[”\"']?"),
     ("denied.third_party", _item(4) + _worn("保护第三方合法权益")),
     ("denied.internal", _item(5) + _worn("属于三类内部事务信息")),
     ("denied.process", _item(6) + _worn("属于四类过程性信息")),
     ("denied.enforcement_file", _item(7) + _worn("属于行政执法案卷")),
     ("denied.inquiry", _item(8) + _worn("属于行政查询事项")),
-    ("unavailable.not_held", _item(1) + r"本机关不掌握(?:相关)?(?:的)?" + _worn("政府信息", 2)),
+    ("unavailable.not_held", _item(1) + r"本机关不掌握(?:相(?:关)?)?(?:的)?(?:政府(?:信息)?)?"),
     ("unavailable.needs_creation", _item(2) + _worn("没有现成信息需要另行制作")),
     ("unavailable.unclear", _item(3) + _worn("补正后申请内容仍不明确")),
     ("not_processed.petition", _item(1) + _worn("信访举报投诉类申请")),
@@ -187,7 +197,32 @@ def _find_labels(
             continue
         spans.append((m.start(), _stripped_end(m)))
         pos = m.end()
+    for i, spec in enumerate(specs):
+        if spans[i] is None:
+            lo = max([start, *(s[1] for s in spans[:i] if s)])
+            hi = min([end, *(s[0] for s in spans[i + 1 :] if s)])
+            spans[i] = _label_among_short_lines(text, lo, hi, spec.label)
     return spans
+
+
+def _label_among_short_lines(
+    text: str, start: int, end: int, label: re.Pattern[str]
+) -> tuple[int, int] | None:
+    """A label a PDF text layer broke up with lines of one or two characters: a vertical
+    side heading (三 / 、 / 本 / 年 …) or a page number printed between its halves."""
+    kept: list[str] = []
+    where: list[int] = []  # offset in `text` of each kept character
+    pos = start
+    for line in text[start:end].split("\n"):
+        if len(line.strip()) > 2:
+            kept.append(line + "\n")
+            where.extend(range(pos, pos + len(line) + 1))
+        pos += len(line) + 1
+    m = label.search("".join(kept))
+    if m is None or not m.group(0).strip():
+        return None
+    stripped = m.start() + len(m.group(0).rstrip())
+    return where[m.start()], where[stripped - 1] + 1
 
 
 def _stripped_end(m: re.Match[str]) -> int:
@@ -340,6 +375,7 @@ def _read_rows(
         found.extend(runs(text, pos, a))  # a label ends any run: "…27.属于…"
         pos = b
     assigned = _assign(text, specs, spans, found, start, end)
+    _between_two_labels(text, specs, spans, assigned, table)
     rows: list[tuple[RowSpec, Scan | None]] = []
     for spec, span, s in zip(specs, spans, assigned, strict=True):
         if span is not None:
@@ -352,6 +388,54 @@ def _read_rows(
         rows.append((spec, s))
     table.layout_collapsed = repeats_collapsed and _collapsed(rows)
     return rows
+
+
+def _between_two_labels(
+    text: str,
+    specs: Sequence[RowSpec],
+    spans: Sequence[tuple[int, int] | None],
+    assigned: Sequence[Scan | None],
+    table: TableRead,
+) -> None:
+    """Rows whose values sit on a line of their own between their label and the next row's,
+    when that row prints no values: a PDF text layer puts a row's values before its label
+    as often as after, and a blank row leaves nothing to tell which. Both rows are doubts."""
+
+    def floating(i: int, run: Scan | None) -> bool:
+        """Whether `run` stands on a line of its own between row i's label and the next."""
+        here, there = spans[i], spans[i + 1]
+        if run is None or here is None or there is None:
+            return False
+        if not specs[i].keys or not specs[i + 1].keys:
+            return False
+        a, b = run.start, run.tokens[-1].end
+        if not (here[1] <= a and b <= there[0]):
+            return False
+        # On its label's line it is that row's; a value per line is a crawler's cell per
+        # line, which follows its label.
+        return (
+            not run.lines
+            and "\n" in text[here[1] : a]
+            and "\n" in text[b : there[0]]
+            and _adjacent(text, b, there[0])
+        )
+
+    reason = "数值行印在本行与相邻行的标签之间，相邻行没有数值，无法确定属于哪一行"
+    doubtful = set()
+    for i in range(len(specs) - 1):
+        mine, theirs = assigned[i], assigned[i + 1]
+        if (mine is None) != (theirs is None) and floating(i, mine or theirs):
+            doubtful |= {i, i + 1}
+    # A run that may move on frees its row for the run next to it: the doubt spreads along
+    # a chain of such runs.
+    for i in range(len(specs) - 2, -1, -1):
+        if i + 1 in doubtful and floating(i, assigned[i]):
+            doubtful.add(i)
+    for i in range(len(specs) - 1):
+        if i in doubtful and floating(i, assigned[i + 1]):
+            doubtful.add(i + 1)
+    for i in doubtful:
+        table.doubtful[specs[i].row] = reason
 
 
 def _resolve(
@@ -369,6 +453,11 @@ def _resolve(
     options: list[list[tuple[Cell | None, ...]]] = []
     reasons: list[str | None] = []
     for spec, s in rows:
+        if spec.row in table.doubtful:
+            options.append([])
+            reasons.append(table.doubtful[spec.row])
+            table.guessed.add(spec.row)
+            continue
         if s is None:  # the label is printed and no value after it: a blank row
             options.append([(None,) * len(spec.keys)])
             reasons.append(None)
@@ -646,7 +735,11 @@ def read_review(
         collapsed = repeats_collapsed and _collapsed([(spec, s)])
         _resolve(text, [(spec, s)], table, _REVIEW_EQUATIONS, collapsed, separator)
     else:
-        table.missing_rows.append("review")
+        # The header is printed and no value follows: the cells are blank, or lost by the
+        # dump. Not a missing table, and not a number to guess.
+        table.found = True
+        for key in K.REVIEW_KEYS:
+            table.unreadable[key] = "表头后没有数值（空白或未能读出）"
     return table
 
 

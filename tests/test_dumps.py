@@ -186,6 +186,86 @@ def test_table_4_lines_that_do_not_make_fifteen_values_are_not_joined():
     assert all(record.cells[k] is None for k in K.REVIEW_KEYS)
 
 
+def _pdf_apps(rows: list[str], review: str = "") -> str:
+    return (
+        "示例区人民政府2024年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+        + "\n".join(rows)
+        + "\n四、政府信息公开行政复议、行政诉讼情况\n"
+        + (review or "结果维持 结果纠正 其他结果 尚未审结 总计\n" + " ".join(["0"] * 15))
+        + "\n五、存在的主要问题及改进情况\n无\n"
+    )
+
+
+def test_pdf_blank_rows_whose_labels_a_side_heading_and_a_values_line_break_up_are_found():
+    # Zero cells printed blank: rows 2 and 3 print no values, and their labels are broken
+    # by the side heading's characters or by the next row's values; none is missing.
+    zero = " ".join(["0"] * 7)
+    rows = [
+        "一、本年新收政府信息公开申请数量 2 0 0 0 0 0 2",
+        f"二、上年结转政府信息公开申请数量 {zero}",
+        "（一）予以公开 2 0 0 0 0 0 2",
+        f"（二）部分公开（区分处理的，只计这一情形，不计其他情形） {zero}",
+        "（三）不予公开",
+        "1.属于国家秘密",
+        "2.其他法律行政法",
+        "本",
+        "规禁止公开",
+        "3.危及“三安全一",
+        "年",
+        "稳定”",
+        "4.保护第三方合法权益",
+        *(f"{K.PRINTED_ROW_LABELS[r]}" for r in K.application_rows(True)[8:12]),
+        "1.本机关不掌握相",
+        "关政府信息",
+        *(f"{K.PRINTED_ROW_LABELS[r]} {zero}" for r in K.application_rows(True)[13:-2]),
+        "（七）总计 2 0 0 0 0 0 2",
+        f"四、结转下年度继续办理 {zero}",
+    ]
+    record = read_text(_pdf_apps(rows))
+    missing = [f.cells[0] for f in record.findings if f.rule == "row_missing"]
+    assert missing == []
+    for row in ("denied.prohibited", "denied.security", "unavailable.not_held"):
+        assert record.cells[K.application_key(row, "total")] is None  # printed blank
+
+
+def test_pdf_values_between_a_label_and_a_blank_rows_label_are_a_doubt():
+    # "2 0 0 0 0 0 2" on a line of its own after 1.属于国家秘密 and before 2.其他法律…,
+    # one of which prints nothing: it is either row's. Both rows are doubts, not values.
+    zero = " ".join(["0"] * 7)
+    rows = [
+        "一、本年新收政府信息公开申请数量 2 0 0 0 0 0 2",
+        f"二、上年结转政府信息公开申请数量 {zero}",
+        f"（一）予以公开 {zero}",
+        f"（二）部分公开（区分处理的，只计这一情形，不计其他情形） {zero}",
+        "（三）不予公开",
+        "1.属于国家秘密",
+        "2 0 0 0 0 0 2",
+        "2.其他法律行政法规禁止公开",
+        *(f"{K.PRINTED_ROW_LABELS[r]} {zero}" for r in K.application_rows(True)[6:-2]),
+        "（七）总计 2 0 0 0 0 0 2",
+        f"四、结转下年度继续办理 {zero}",
+    ]
+    record = read_text(_pdf_apps(rows))
+    for row in ("denied.state_secret", "denied.prohibited"):
+        key = K.application_key(row, "total")
+        assert record.cells[key] is None and "无法确定属于哪一行" in record.unreadable[key].reason
+    # The same values on the first label's line are that row's.
+    rows[5:8] = ["1.属于国家秘密 2 0 0 0 0 0 2", "2.其他法律行政法规禁止公开"]
+    record = read_text(_pdf_apps(rows))
+    assert record.cells[K.application_key("denied.state_secret", "total")] == 2
+    assert record.cells[K.application_key("denied.prohibited", "total")] is None
+    assert K.application_key("denied.prohibited", "total") not in record.unreadable
+
+
+def test_table_4_header_with_no_values_is_a_doubt_not_a_missing_table():
+    zero = " ".join(["0"] * 7)
+    rows = [f"{K.PRINTED_ROW_LABELS[r]} {zero}" for r in K.application_rows(True)]
+    record = read_text(_pdf_apps(rows, review="结果维持 结果纠正 其他结果 尚未审结 总计\n"))
+    rules = {f.rule for f in record.findings if "review.total" in f.cells}
+    assert "table_missing" not in rules and "reading_doubt" in rules
+    assert all(record.cells[k] is None for k in K.REVIEW_KEYS)
+
+
 def test_collapsed_repeats_expand_under_the_row_total():
     # 2,0,0,0,0,0,2 printed as 2 / 0 / 2; seven zeros as one 0; fifteen zeros as one 0.
     lines = ["一、本年新收政府信息公开申请数量", "2", "0", "2"]
