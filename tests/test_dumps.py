@@ -45,7 +45,7 @@ def test_dumps_read_back_with_no_wrong_value(layout):
     # collapsed repeats leave some cells open (reported ambiguous, never guessed): measured
     # 96.4% and 86.2% of cells settled over these seeds.
     # Bare page numbers: a row's single value followed by one reads both ways (measured
-    # 99.7% settled over 60 seeds).
+    # 99.9% settled over these seeds).
     floor = {"pdf": 0.995, "pdf-bare-pages": 0.99, "glued": 0.96, "collapsed": 0.86}[layout]
     assert exact / total >= floor, exact / total
 
