@@ -147,6 +147,7 @@ FORMS = [
     ),
     ("a lawsuit outcome names no group", "发生行政诉讼2件，其中维持2件。", [("litigation", 2)]),
     ("carried into a named year", "另有3件结转至2025年继续办理。", [("carried_out", 3)]),
+    ("转入下年度", "已按期办结17件，1件转入下年度办理。", [("carried_out", 1)]),
     (
         "reasons with 的",
         "本机关不掌握相关政府信息的9件，没有现成信息需要另行制作的1件。",
