@@ -327,6 +327,96 @@ def check_claims(record: ReportRecord) -> tuple[list[Contradiction], list[Findin
     return contradictions, findings
 
 
+# "予以公开23件，占39.7%", "部分公开2件（5%）", "占办结总数的39.7%": a share stated with a
+# count of applications, of the applications handled or received.
+_PERCENT_AFTER = re.compile(
+    r"[ \t]*(?:[，,][ \t]*)?(?:占(?:比)?(?:[^，,。；;\d%]{0,12}?的)?(?:比(?:例|重))?(?:为|达)?|[（(])"
+    r"[ \t]*(?P<p>\d+(?:\.\d+)?)[ \t]*[%％]"
+)
+_SHARE_BASES: tuple[Reading, ...] = (
+    (_app("total"),),
+    (_app("new"),),
+    (_app("new"), _app("carried_in")),
+)
+
+
+def check_shares(record: ReportRecord, original: str) -> tuple[list[Contradiction], list[Finding]]:
+    """A percentage stated right after a count of applications the table agrees with,
+    checked against that count over the applications handled or received: a contradiction
+    when no base the table prints gives it (to the precision it is printed with)."""
+    found: list[Contradiction] = []
+    findings: list[Finding] = []
+    for c in record.contradictions:
+        if c.verdict != "consistent" or c.stated is None or not c.cells:
+            continue
+        if not all(k.startswith("applications.") for k in c.cells):
+            continue
+        m = _PERCENT_AFTER.match(original, c.end)
+        if m is None:
+            continue
+        stated = float(m.group("p"))
+        places = len(m.group("p").partition(".")[2])
+        tolerance = 10.0**-places + 1e-9  # rounded or cut to the printed places
+        tried: list[ReadingTried] = []
+        shares: list[float] = []
+        for base in _SHARE_BASES:
+            whole = _value(record, base)
+            if not whole or any(k in record.ambiguous for k in (*c.cells, *base)):
+                continue
+            share = 100 * c.stated / whole
+            shares.append(share)
+            tried.append(
+                ReadingTried(
+                    cells=[*c.cells, *base],
+                    values=[
+                        *(record.cells.get(k) for k in c.cells),
+                        *(record.cells[k] for k in base),
+                    ],
+                    result="fits" if abs(share - stated) <= tolerance else "differs",
+                )
+            )
+        if not tried:
+            continue
+        verdict = "consistent" if any(t.result == "fits" for t in tried) else "contradiction"
+        quote = original[c.start : m.end()]
+        first = tried[0]
+        found.append(
+            Contradiction(
+                claim=f"{c.claim}%",
+                cells=list(first.cells),
+                stated=stated,
+                table=round(shares[0], places + 1),
+                quote=quote,
+                start=c.start,
+                end=m.end(),
+                verdict=verdict,  # type: ignore[arg-type]
+                readings=tried,
+                read_by=c.read_by,
+            )
+        )
+        if verdict == "contradiction":
+            bases = "；".join(
+                f"{c.stated:g} ÷ {' + '.join(K.label(k) for k in t.cells[len(c.cells) :])} = {x:.{places + 1}f}%"
+                for t, x in zip(tried, shares, strict=True)
+            )
+            findings.append(
+                Finding(
+                    rule="narrative_mismatch",
+                    severity="error",
+                    status="failed",
+                    cells=list(first.cells),
+                    left=stated,
+                    right=round(shares[0], places + 1),
+                    message=f"正文「{quote}」说占 {m.group('p')}%，表格 {bases}",
+                    evidence=[
+                        Span(start=c.start, end=m.end(), snippet=quote),
+                        *(record.evidence[k] for k in first.cells if k in record.evidence),
+                    ],
+                )
+            )
+    return found, findings
+
+
 # 共计发布795条，其中A 87条、B 265条、C 443条: the parts must add up to the total.
 _TOTAL = re.compile(
     r"(?:共|共计|合计|总计)[^,，。;；\d]{0,12}?(?P<n>\d+)\s*(?P<u>条|件|个|项|次|篇|期)"

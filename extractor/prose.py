@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from extractor.align import check_claims, narrative_sums
+from extractor.align import check_claims, check_shares, narrative_sums
 from extractor.claims import find_claims, model_topic
 from extractor.ingest import Document
 from extractor.normalise import normalise
@@ -137,6 +137,9 @@ def audit_prose(
     if record.format == "pre2019":
         return
     record.contradictions, mismatches = check_claims(record)
+    record.findings.extend(mismatches)
+    shares, mismatches = check_shares(record, doc.text.original)
+    record.contradictions.extend(shares)
     record.findings.extend(mismatches)
     for _, start, end in regions:
         for s, e, total, parts, running in narrative_sums(doc.text.text, start, end):

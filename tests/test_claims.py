@@ -562,3 +562,48 @@ def test_a_number_starts_at_its_first_digit_or_numeral(text, values):
     from extractor.claims import _candidates
 
     assert [c.value for c in _candidates(text, 0, len(text))] == values
+
+
+def _shares(prose: str, **cells) -> list[tuple[str, float, str]]:
+    from eval.synth import render_report
+    from tests.conftest import read_text
+
+    values = zero_cells(**cells)
+    text = render_report(values, prose=prose)
+    record = read_text(text)
+    return [(c.claim, c.stated, c.verdict) for c in record.contradictions if c.claim.endswith("%")]
+
+
+# 3 applications handled (2 granted, 1 partial), 3 received.
+_THREE = {
+    "applications__new__natural": 3,
+    "applications__new__total": 3,
+    "applications__granted__natural": 2,
+    "applications__granted__total": 2,
+    "applications__partial__natural": 1,
+    "applications__partial__total": 1,
+    "applications__total__natural": 3,
+    "applications__total__total": 3,
+}
+
+
+@pytest.mark.parametrize(
+    "prose, expected",
+    [
+        ("予以公开2件，占66.7%。", [("granted%", 66.7, "consistent")]),
+        ("予以公开2件，占66.6%。", [("granted%", 66.6, "consistent")]),  # cut, not rounded
+        ("予以公开2件（67%）。", [("granted%", 67.0, "consistent")]),
+        ("予以公开2件，占办结总数的66.67%。", [("granted%", 66.67, "consistent")]),
+        ("部分公开1件，占比33.3%。", [("partial%", 33.3, "consistent")]),
+        ("予以公开2件，占60%。", [("granted%", 60.0, "contradiction")]),
+        ("部分公开1件（50%）。", [("partial%", 50.0, "contradiction")]),
+    ],
+)
+def test_a_share_stated_with_a_count_is_checked_against_the_count(prose, expected):
+    assert _shares(prose, **_THREE) == expected
+
+
+def test_a_share_is_not_checked_when_its_count_is_wrong_or_apart_from_it():
+    # The count's own contradiction is the finding; a rate on its own is not a count's share.
+    assert _shares("予以公开5件，占60%。", **_THREE) == []
+    assert _shares("予以公开2件，按期答复率100%。", **_THREE) == []
