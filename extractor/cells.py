@@ -154,7 +154,7 @@ def runs(text: str, start: int, end: int) -> list[Scan]:
     return out
 
 
-def _page_like(t: Token) -> bool:
+def page_like(t: Token) -> bool:
     """A small whole number with nothing printed about it: a page number may look so."""
     return isinstance(t.value, int) and 0 < t.value < 1000 and not (t.sign or t.unit or t.frac)
 
@@ -171,7 +171,7 @@ def _by_line(s: Scan) -> list[Scan]:
     segments = list(pairwise(bounds))
     rows = sum(1 for a, b in segments if b - a >= 2)
     lone = [s.tokens[a] for a, b in segments if b - a < 2]
-    if lone and (rows < 2 and not (rows == 1 and all(_page_like(t) for t in lone))):
+    if lone and (rows < 2 and not (rows == 1 and all(page_like(t) for t in lone))):
         return [s]
     out = []
     for a, b in pairwise(bounds):
@@ -385,7 +385,7 @@ def readings(
         either = drops + merged
         fitting = [o for o in either if holds(_values(o), sums)]
         return fitting or either, f"{k} 个数值对应 {n} 列（疑多出一列或数字断行）"
-    if k == n + 1 and _page_like(s.tokens[-1]) and "\n" in s.gaps[-2]:
+    if k == n + 1 and page_like(s.tokens[-1]) and "\n" in s.gaps[-2]:
         # Or the last value, alone on its line, is a bare page number.
         merged.append(tuple(_cell(t) for t in s.tokens[:-1]))
     if merged:

@@ -25,6 +25,7 @@ from extractor.cells import (
     Scan,
     Sum,
     Token,
+    page_like,
     readings,
     runs,
     separator,
@@ -326,11 +327,9 @@ def _assign(
 
 def _page_number(text: str, run: Scan) -> bool:
     """Whether `run` is one small whole number alone on its line."""
-    if len(run.tokens) != 1:
+    if len(run.tokens) != 1 or not page_like(run.tokens[0]):
         return False
     t = run.tokens[0]
-    if not isinstance(t.value, int) or not 0 < t.value < 1000 or t.sign or t.unit:
-        return False
     line_start = text.rfind("\n", 0, t.start) + 1
     line_end = text.find("\n", t.end)
     line_end = len(text) if line_end < 0 else line_end
