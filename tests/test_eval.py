@@ -206,6 +206,29 @@ def test_the_oracle_and_the_sum_rule():
     assert sum_breaks(795, [87, 265, 443, 58]) is False  # the parts make it up, then go on
 
 
+def test_the_hybrid_path_is_scored_from_its_cassette(cases):
+    from eval.evaluate import evaluate_with_model
+
+    tally = evaluate_with_model(cases, "hybrid")
+    metrics = tally.metrics()
+    assert metrics["cases"] == 49  # the cases made from the bundled examples
+    # Every request is in the cassette (a missing one fails at once). The local model's
+    # answers about one case's tables were invalid three times over: recorded so, reported
+    # as that case's failed calls, and the reader's cells stand.
+    assert metrics["cases_with_failed_calls"] == 1
+    assert len(tally.misses) == 2 and tally.misses[1].startswith("001-table_changed-2: ")
+    assert "invalid: no valid answer after 3 attempts" in tally.misses[1]
+    # The model's own prose figures, merged with the patterns' (alone or both).
+    assert metrics["model_claims"] == 315
+    assert metrics["cell_accuracy"] == 1.0
+    # The model's figures add no false alarm; the one contradiction missed is the rules
+    # path's too (a changed figure that equals the category's total, which it may mean).
+    assert metrics["false_alarm_rate"] == 0.0
+    assert metrics["contradiction_precision"] == 1.0
+    assert metrics["contradiction_recall"] == 0.9524
+    assert tally.misses[0].startswith("001-prose_changed-4: ")
+
+
 def test_the_real_variants_catch_a_judge_that_forgives_off_by_one(real_run, monkeypatch):
     import extractor.align as align
 
