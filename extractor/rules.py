@@ -156,16 +156,8 @@ def _missing(record: ReportRecord) -> Iterator[Finding]:
             and all(lost(k) for k in keys)
             and not any(record.unreadable[k].reason.startswith(NOT_FOUND) for k in keys)
         ):
-            # The table is printed (its header is there) and no value of it could be read:
-            # our doubt, not the report's error.
-            yield Finding(
-                rule="reading_doubt",
-                severity="warning",
-                status="not_checkable",
-                cells=keys,
-                message=f"表{table}已印出，但其数值未能读出：{record.unreadable[keys[0]].reason}",
-                evidence=_evidence(record, keys),
-            )
+            # The table is printed (its header is there) and no value of it could be read.
+            yield _reading_doubt(record, keys, f"表{table}", record.unreadable[keys[0]].reason)
             continue
         if not keys or all(lost(k) for k in keys):
             yield Finding(
@@ -190,17 +182,21 @@ def _missing(record: ReportRecord) -> Iterator[Finding]:
                         cells=row_keys,
                         message=f"表{table} {row} 行缺失：{reason}",
                     )
-                else:
-                    # The row is printed and we could not read its values: our doubt, not
-                    # the report's error.
-                    yield Finding(
-                        rule="reading_doubt",
-                        severity="warning",
-                        status="not_checkable",
-                        cells=row_keys,
-                        message=f"表{table} {row} 行已印出，但其数值未能读出：{reason}",
-                        evidence=_evidence(record, row_keys),
-                    )
+                else:  # the row is printed and we could not read its values
+                    yield _reading_doubt(record, row_keys, f"表{table} {row} 行", reason)
+
+
+def _reading_doubt(record: ReportRecord, keys: list[str], what: str, reason: str) -> Finding:
+    """A table or row printed whose values we could not read: our doubt, not the report's
+    error."""
+    return Finding(
+        rule="reading_doubt",
+        severity="warning",
+        status="not_checkable",
+        cells=keys,
+        message=f"{what}已印出，但其数值未能读出：{reason}",
+        evidence=_evidence(record, keys),
+    )
 
 
 def _format_outdated(record: ReportRecord) -> Iterator[Finding]:
