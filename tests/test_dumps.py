@@ -14,6 +14,8 @@ from schemas import keys as K
 from tests.conftest import read_text
 
 SEEDS = range(30)
+# A PDF text layer's row of seven zeros.
+ZEROS = " ".join(["0"] * 7)
 
 
 def _misread(record, cells) -> list[str]:
@@ -62,23 +64,22 @@ def test_pdf_values_between_the_halves_of_a_wrapped_label_and_before_a_label():
     for row in ("new", "total"):
         cells[K.application_key(row, "natural")] = 5
         cells[K.application_key(row, "total")] = 5
-    zero = " ".join(["0"] * 7)
     rows = [
         "一、本年新收政府信息公开申请数量 5 0 0 0 0 0 5",
-        f"二、上年结转政府信息公开申请数量 {zero}",
-        f"（一）予以公开 {zero}",
+        f"二、上年结转政府信息公开申请数量 {ZEROS}",
+        f"（一）予以公开 {ZEROS}",
         "（二）部分公开（区分处理的，只计这一情 形，不",
         "3 0 0 0 0 0 3",
         "计其他情形）",
         "2 0 0 0 0 0 2",
         "1.属于国家秘密",
-        f"三 2.其他法律行政法规禁止公 {zero}",
+        f"三 2.其他法律行政法规禁止公 {ZEROS}",
         "- 3 -",
-        f"3.危及“三安全一稳定” {zero}",
-        f"4.保护第三方合法权 {zero}",
-        *(f"{K.PRINTED_ROW_LABELS[r]} {zero}" for r in K.application_rows(True)[8:-2]),
+        f"3.危及“三安全一稳定” {ZEROS}",
+        f"4.保护第三方合法权 {ZEROS}",
+        *(f"{K.PRINTED_ROW_LABELS[r]} {ZEROS}" for r in K.application_rows(True)[8:-2]),
         "（七）总计 5 0 0 0 0 0 5",
-        f"四、结转下年度继续办理 {zero}",
+        f"四、结转下年度继续办理 {ZEROS}",
     ]
     text = (
         "示例区人民政府2024年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
@@ -94,17 +95,16 @@ def test_pdf_values_between_the_halves_of_a_wrapped_label_and_before_a_label():
 def test_pdf_bare_page_numbers_between_rows_are_not_values():
     # A PDF text layer whose page numbers are printed bare: "3" alone on its line between
     # two rows, "4" after a wrapped row's values, "2" after table 二's one-value row.
-    zero = " ".join(["0"] * 7)
     rows = [
         "一、本年新收政府信息公开申请数量 5 0 0 0 0 0 5",
-        f"二、上年结转政府信息公开申请数量 {zero}",
+        f"二、上年结转政府信息公开申请数量 {ZEROS}",
         "（一）予以公开 5 0 0 0 0 0 5",
         "3",
-        f"（二）部分公开（区分处理的，只计这一情形，不计其他情形） {zero}",
-        *(f"{K.PRINTED_ROW_LABELS[r]} {zero}" for r in K.application_rows(True)[4:-2]),
+        f"（二）部分公开（区分处理的，只计这一情形，不计其他情形） {ZEROS}",
+        *(f"{K.PRINTED_ROW_LABELS[r]} {ZEROS}" for r in K.application_rows(True)[4:-2]),
         "（七）总计 5 0 0 0 0 0 5",
         "四、结转下年度继续",
-        zero,
+        ZEROS,
         "4",
         "办理",
     ]
@@ -199,12 +199,11 @@ def _pdf_apps(rows: list[str], review: str = "") -> str:
 def test_pdf_blank_rows_whose_labels_a_side_heading_and_a_values_line_break_up_are_found():
     # Zero cells printed blank: rows 2 and 3 print no values, and their labels are broken
     # by the side heading's characters or by the next row's values; none is missing.
-    zero = " ".join(["0"] * 7)
     rows = [
         "一、本年新收政府信息公开申请数量 2 0 0 0 0 0 2",
-        f"二、上年结转政府信息公开申请数量 {zero}",
+        f"二、上年结转政府信息公开申请数量 {ZEROS}",
         "（一）予以公开 2 0 0 0 0 0 2",
-        f"（二）部分公开（区分处理的，只计这一情形，不计其他情形） {zero}",
+        f"（二）部分公开（区分处理的，只计这一情形，不计其他情形） {ZEROS}",
         "（三）不予公开",
         "1.属于国家秘密",
         "2.其他法律行政法",
@@ -217,9 +216,9 @@ def test_pdf_blank_rows_whose_labels_a_side_heading_and_a_values_line_break_up_a
         *(f"{K.PRINTED_ROW_LABELS[r]}" for r in K.application_rows(True)[8:12]),
         "1.本机关不掌握相",
         "关政府信息",
-        *(f"{K.PRINTED_ROW_LABELS[r]} {zero}" for r in K.application_rows(True)[13:-2]),
+        *(f"{K.PRINTED_ROW_LABELS[r]} {ZEROS}" for r in K.application_rows(True)[13:-2]),
         "（七）总计 2 0 0 0 0 0 2",
-        f"四、结转下年度继续办理 {zero}",
+        f"四、结转下年度继续办理 {ZEROS}",
     ]
     record = read_text(_pdf_apps(rows))
     missing = [f.cells[0] for f in record.findings if f.rule == "row_missing"]
@@ -231,19 +230,18 @@ def test_pdf_blank_rows_whose_labels_a_side_heading_and_a_values_line_break_up_a
 def test_pdf_values_between_a_label_and_a_blank_rows_label_are_a_doubt():
     # "2 0 0 0 0 0 2" on a line of its own after 1.属于国家秘密 and before 2.其他法律…,
     # one of which prints nothing: it is either row's. Both rows are doubts, not values.
-    zero = " ".join(["0"] * 7)
     rows = [
         "一、本年新收政府信息公开申请数量 2 0 0 0 0 0 2",
-        f"二、上年结转政府信息公开申请数量 {zero}",
-        f"（一）予以公开 {zero}",
-        f"（二）部分公开（区分处理的，只计这一情形，不计其他情形） {zero}",
+        f"二、上年结转政府信息公开申请数量 {ZEROS}",
+        f"（一）予以公开 {ZEROS}",
+        f"（二）部分公开（区分处理的，只计这一情形，不计其他情形） {ZEROS}",
         "（三）不予公开",
         "1.属于国家秘密",
         "2 0 0 0 0 0 2",
         "2.其他法律行政法规禁止公开",
-        *(f"{K.PRINTED_ROW_LABELS[r]} {zero}" for r in K.application_rows(True)[6:-2]),
+        *(f"{K.PRINTED_ROW_LABELS[r]} {ZEROS}" for r in K.application_rows(True)[6:-2]),
         "（七）总计 2 0 0 0 0 0 2",
-        f"四、结转下年度继续办理 {zero}",
+        f"四、结转下年度继续办理 {ZEROS}",
     ]
     record = read_text(_pdf_apps(rows))
     for row in ("denied.state_secret", "denied.prohibited"):
@@ -258,8 +256,7 @@ def test_pdf_values_between_a_label_and_a_blank_rows_label_are_a_doubt():
 
 
 def test_table_4_header_with_no_values_is_a_doubt_not_a_missing_table():
-    zero = " ".join(["0"] * 7)
-    rows = [f"{K.PRINTED_ROW_LABELS[r]} {zero}" for r in K.application_rows(True)]
+    rows = [f"{K.PRINTED_ROW_LABELS[r]} {ZEROS}" for r in K.application_rows(True)]
     record = read_text(_pdf_apps(rows, review="结果维持 结果纠正 其他结果 尚未审结 总计\n"))
     rules = {f.rule for f in record.findings if "review.total" in f.cells}
     assert "table_missing" not in rules and "reading_doubt" in rules
