@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from eval.pdfgen import example_pages, print_pdfs  # noqa: E402
 from extractor.extract import extract_path  # noqa: E402
-from extractor.output import to_json  # noqa: E402
-from extractor.pdf import read_pdf  # noqa: E402
+from extractor.ingest.pdf import read_pdf  # noqa: E402
+from extractor.review.output import to_json  # noqa: E402
 
 
 def main() -> None:

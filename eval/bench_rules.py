@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from eval.real import REAL, load  # noqa: E402
 from extractor.extract import extract_document  # noqa: E402
-from extractor.ingest import parse_document  # noqa: E402
-from extractor.output import to_json  # noqa: E402
+from extractor.ingest.files import parse_document  # noqa: E402
+from extractor.review.output import to_json  # noqa: E402
 
 FLOOR_REPORTS_PER_SECOND = 200
 FLOOR_SLOWEST_MS = 25.0

@@ -30,9 +30,9 @@ if str(ROOT) not in sys.path:
 from eval import real_eval  # noqa: E402
 from eval.generate import generate  # noqa: E402
 from extractor.extract import extract_document  # noqa: E402
-from extractor.ingest import parse_document  # noqa: E402
-from extractor.output import to_json  # noqa: E402
-from extractor.rules import ARITHMETIC_RULES  # noqa: E402
+from extractor.ingest.files import parse_document  # noqa: E402
+from extractor.review.output import to_json  # noqa: E402
+from extractor.tables.rules import ARITHMETIC_RULES  # noqa: E402
 from schemas import Case, ReportRecord  # noqa: E402
 
 THRESHOLDS = ROOT / "eval" / "thresholds.json"
@@ -161,8 +161,8 @@ def evaluate_with_model(cases: list[Case], backend: str, record_mode: str = "non
     one cassette per backend: cases share most chunks, and a chunk is asked about once."""
     import vcr
 
-    from extractor.backends import ModelSettings
-    from extractor.llm import LLM, LLMConfig
+    from extractor.model.backends import ModelSettings
+    from extractor.model.llm import LLM, LLMConfig
 
     if record_mode == "none":
         # A request the cassette lacks fails at once: replay has nothing to wait for.

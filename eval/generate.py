@@ -15,7 +15,7 @@ prose figures that contradict it. Kinds:
 - hard_negative: figures that are not claims added to the prose (clean).
 
 Which values a prose figure can mean (`meanings`) is written here from the national format,
-apart from the product's `extractor.align` on purpose: a contradiction is labelled from what
+apart from the product's `extractor.prose.align` on purpose: a contradiction is labelled from what
 the generator changed and its own reading of the table, so a broken judge cannot grade itself.
 """
 

@@ -21,11 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractor.backends import ModelSettings  # noqa: E402
-from extractor.chunks import estimate_tokens  # noqa: E402
 from extractor.extract import extract_document  # noqa: E402
-from extractor.ingest import read_document  # noqa: E402
-from extractor.llm import LLM, LLMConfig  # noqa: E402
+from extractor.ingest.files import read_document  # noqa: E402
+from extractor.model.backends import ModelSettings  # noqa: E402
+from extractor.model.chunks import estimate_tokens  # noqa: E402
+from extractor.model.llm import LLM, LLMConfig  # noqa: E402
 from schemas import GoldReport  # noqa: E402
 
 # The recorded tests whose cassettes --replay reads (tests/test_recorded.py).

@@ -14,7 +14,7 @@ from eval.real import RealCase, load, variants
 from eval.scoring import ProseScore, TableScore, score_prose, score_tables
 from extractor.errors import UnreadableInput
 from extractor.extract import extract_document
-from extractor.ingest import parse_document
+from extractor.ingest.files import parse_document
 from schemas import Extraction, ReportRecord
 
 

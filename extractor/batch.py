@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from extractor.extract import Record, extract_document, extract_file
-from extractor.ingest import parse_document
+from extractor.ingest.files import parse_document
 from schemas import ErrorRecord, InputError, InputStamp, ReportRecord
 
 if TYPE_CHECKING:
-    from extractor.backends import ModelSettings
+    from extractor.model.backends import ModelSettings
 
 # `-` as an input: one report read from standard input.
 STDIN = Path("-")

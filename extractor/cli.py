@@ -22,22 +22,22 @@ from extractor.batch import (
     run,
     unique,
 )
-from extractor.cache import DEFAULT_PATH as DEFAULT_CACHE
 from extractor.errors import ConfigError, UnreadableInput
-from extractor.ingest import discover, read_document
-from extractor.output import FORMATS, Writer, to_json
-from extractor.pages import HtmlWriter
-from extractor.pdf import DEFAULT_LIMITS, PdfLimits, set_limits
-from extractor.summary import SummaryWriter
+from extractor.ingest.files import discover, read_document
+from extractor.ingest.pdf import DEFAULT_LIMITS, PdfLimits, set_limits
+from extractor.model.cache import DEFAULT_PATH as DEFAULT_CACHE
+from extractor.review.output import FORMATS, Writer, to_json
+from extractor.review.pages import HtmlWriter
+from extractor.review.summary import SummaryWriter
 from schemas import ErrorRecord, ReportRecord
 
 if TYPE_CHECKING:
-    from extractor.backends import ModelSettings
     from extractor.extract import Record
-    from extractor.llm import LLMConfig
+    from extractor.model.backends import ModelSettings
+    from extractor.model.llm import LLMConfig
 
 BACKENDS = ("rules", "llm", "hybrid", "auto")
-MODE_NAMES = ("json", "json_schema", "md_json", "tools")  # the keys of extractor.llm.MODES
+MODE_NAMES = ("json", "json_schema", "md_json", "tools")  # the keys of extractor.model.llm.MODES
 
 # Exit statuses.
 OK, NOT_READ, USAGE, OUTPUT_FAILED, CLOSED_PIPE = 0, 1, 2, 3, 141
@@ -244,7 +244,7 @@ def _model_config(args: argparse.Namespace) -> LLMConfig | None:
         missing.append("a model name (--model or OPENAI_MODEL)")
     if missing:
         raise ConfigError(f"--backend {args.backend} needs {' and '.join(missing)}")
-    from extractor.llm import LLMConfig
+    from extractor.model.llm import LLMConfig
 
     return LLMConfig.from_env(
         model=args.model,
@@ -266,9 +266,9 @@ def _backend(args: argparse.Namespace) -> tuple[str, ModelSettings | None]:
                 file=sys.stderr,
             )
         return "rules", None
-    from extractor.backends import ModelSettings
-    from extractor.cache import ResponseCache
-    from extractor.llm import LLM
+    from extractor.model.backends import ModelSettings
+    from extractor.model.cache import ResponseCache
+    from extractor.model.llm import LLM
 
     backend = "hybrid" if args.backend == "auto" else args.backend
     if args.backend == "auto":

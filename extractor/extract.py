@@ -7,16 +7,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from extractor.errors import ConfigError, UnreadableInput
-from extractor.ingest import Document, discover, read_document
-from extractor.layout import finish_pdf_record
-from extractor.prose import audit_prose
-from extractor.reader import read_report
-from extractor.rules import validate
-from extractor.sections import find_sections
+from extractor.ingest.files import Document, discover, read_document
+from extractor.ingest.sections import find_sections
+from extractor.prose.audit import audit_prose
+from extractor.tables.layout import finish_pdf_record
+from extractor.tables.reader import read_report
+from extractor.tables.rules import validate
 from schemas import ErrorRecord, InputError, ReportRecord
 
 if TYPE_CHECKING:
-    from extractor.backends import ModelSettings
+    from extractor.model.backends import ModelSettings
 
 Record = ReportRecord | ErrorRecord
 
@@ -29,7 +29,7 @@ def extract_document(
         if model is None:
             raise ConfigError(f"backend {backend} needs a model")
         # The model edge (openai, instructor, langchain) is imported only when a model is used.
-        from extractor.backends import extract_with_model
+        from extractor.model.backends import extract_with_model
 
         record = extract_with_model(doc, backend, model)
     else:

@@ -1,7 +1,7 @@
 """What the model is asked to return (instructor `response_model`s).
 
 Every value comes with the verbatim text it was read from; code, not the model, finds that
-text in the report (`extractor.grounding`) and drops what it cannot find.
+text in the report (`extractor.model.grounding`) and drops what it cannot find.
 """
 
 from __future__ import annotations

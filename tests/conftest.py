@@ -6,7 +6,7 @@ import pytest
 
 from eval.synth import random_cells, render_report
 from extractor.extract import extract_document
-from extractor.ingest import parse_document
+from extractor.ingest.files import parse_document
 from schemas import ReportRecord
 
 
@@ -43,7 +43,7 @@ from pathlib import Path  # noqa: E402
 import vcr  # noqa: E402
 import yaml  # noqa: E402
 
-from extractor.llm import LLM, LLMConfig  # noqa: E402
+from extractor.model.llm import LLM, LLMConfig  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTES = ROOT / "cassettes"

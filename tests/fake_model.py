@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import openai
 
-from extractor.llm import LLM, LLMConfig
+from extractor.model.llm import LLM, LLMConfig
 
 SECRET = "sk-test-0123456789abcdefghijklmnop"
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import random
 
 from eval.synth import random_cells, render_report
-from extractor.ingest import parse_document
-from extractor.prose import audit_prose
-from extractor.reader import read_report
-from extractor.rules import validate
-from extractor.sections import find_sections
+from extractor.ingest.files import parse_document
+from extractor.ingest.sections import find_sections
+from extractor.prose.audit import audit_prose
+from extractor.tables.reader import read_report
+from extractor.tables.rules import validate
 from schemas import Ambiguity
 
 NEW = "applications.new.total"

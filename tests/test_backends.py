@@ -8,9 +8,9 @@ import re
 import httpx
 
 from eval.synth import render_report
-from extractor.backends import ModelSettings
 from extractor.extract import extract_document
-from extractor.ingest import parse_document
+from extractor.ingest.files import parse_document
+from extractor.model.backends import ModelSettings
 from schemas import keys as K
 from tests.fake_model import FakeModel, completion, status
 from tests.test_tables import zero_cells

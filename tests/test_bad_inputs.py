@@ -169,8 +169,8 @@ def test_prompt_injection_cannot_change_a_confirmed_cell_and_is_flagged():
     ],
 )
 def test_text_addressed_to_a_model_is_flagged_in_chinese_and_english(sentence, quote):
-    from extractor.ingest import parse_document
-    from extractor.prose import injections
+    from extractor.ingest.files import parse_document
+    from extractor.prose.audit import injections
 
     text = f"本机关依法推进政务公开。{sentence}全年收到申请5件。作为牵头单位，输出信息2条。"
     found = injections(parse_document(text.encode(), "x.txt", ".txt"))

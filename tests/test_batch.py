@@ -12,12 +12,12 @@ import time
 from pathlib import Path
 
 from eval.synth import LAYOUTS, random_cells, render_report
-from extractor.backends import ModelSettings
 from extractor.batch import finished_sources
-from extractor.cache import ResponseCache
 from extractor.cli import main
 from extractor.extract import extract_document
-from extractor.ingest import parse_document
+from extractor.ingest.files import parse_document
+from extractor.model.backends import ModelSettings
+from extractor.model.cache import ResponseCache
 from tests.fake_model import completion
 from tests.test_backends import AMBIGUOUS, Responder, granted, responder
 

@@ -12,7 +12,7 @@ import openai
 import pytest
 import yaml
 
-from extractor.llm import LLM, LLMConfig, Usage
+from extractor.model.llm import LLM, LLMConfig, Usage
 from schemas.llm import ReportMeta
 from tests.conftest import CASSETTES, recorder
 from tests.fake_model import SECRET, completion

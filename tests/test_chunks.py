@@ -6,11 +6,11 @@ import itertools
 import random
 
 from eval.synth import random_cells, render_report
-from extractor.chunks import estimate_tokens, prose_chunks, table_chunks
-from extractor.normalise import normalise
-from extractor.reader import table_regions
-from extractor.sections import find_sections
-from extractor.tables import read_applications
+from extractor.ingest.normalise import normalise
+from extractor.ingest.sections import find_sections
+from extractor.model.chunks import estimate_tokens, prose_chunks, table_chunks
+from extractor.tables.grid import read_applications
+from extractor.tables.reader import table_regions
 
 CELLS = random_cells(random.Random(2), "2021", True)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.align import assess, check_claims, judge, narrative_sums, readings
-from extractor.claims import PART, find_claims, topic_of
-from extractor.normalise import normalise
+from extractor.ingest.normalise import normalise
+from extractor.prose.align import assess, check_claims, judge, narrative_sums, readings
+from extractor.prose.claims import PART, find_claims, topic_of
 from schemas import Ambiguity, Claim, Extraction, ReportRecord, Unreadable
 from tests.test_tables import zero_cells
 
@@ -559,7 +559,7 @@ def test_a_count_of_some_applications_contradicts_only_when_it_exceeds_the_whole
     ],
 )
 def test_a_number_starts_at_its_first_digit_or_numeral(text, values):
-    from extractor.claims import _candidates
+    from extractor.prose.claims import _candidates
 
     assert [c.value for c in _candidates(text, 0, len(text))] == values
 

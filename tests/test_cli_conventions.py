@@ -166,7 +166,7 @@ def test_help_version_and_the_rules_path_do_not_import_the_model_edge():
 
 
 def test_the_mode_names_are_the_model_edges_modes():
-    from extractor.llm import MODES
+    from extractor.model.llm import MODES
 
     assert sorted(MODES) == list(MODE_NAMES)
 

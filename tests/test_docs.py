@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from extractor.cli import main
-from extractor.summary import RULE_NAMES
+from extractor.review.summary import RULE_NAMES
 from schemas import Extraction, ReportRecord
 from schemas.__main__ import EXPORTS
 

@@ -366,7 +366,7 @@ def test_a_printed_row_whose_values_cannot_be_read_is_a_doubt_not_a_missing_row(
     rules = {f.rule for f in record.findings}
     assert "row_missing" not in rules and "reading_doubt" in rules
     # The reviewer reads it among the doubts about our reading, not the report's problems.
-    from extractor.summary import report_summary
+    from extractor.review.summary import report_summary
 
     summary = report_summary(record, text)
     doubts = summary[summary.index("### 读取存疑") :]

@@ -78,7 +78,7 @@ def test_a_worse_result_fails_the_check(metrics):
 
 
 def test_a_broken_detector_is_caught_end_to_end(cases, monkeypatch):
-    import extractor.align as align
+    import extractor.prose.align as align
 
     monkeypatch.setattr(align, "judge", lambda topic, stated, record: ("consistent", (), stated))
     broken = {"rules": evaluate(cases, "rules").metrics()}
@@ -95,7 +95,7 @@ def _replace_everywhere(monkeypatch, original, replacement) -> None:
 
 
 def test_a_judge_that_forgives_off_by_one_fails_the_evaluation(cases, monkeypatch):
-    import extractor.align as align
+    import extractor.prose.align as align
 
     judge = align.judge
 
@@ -230,7 +230,7 @@ def test_the_hybrid_path_is_scored_from_its_cassette(cases):
 
 
 def test_the_real_variants_catch_a_judge_that_forgives_off_by_one(real_run, monkeypatch):
-    import extractor.align as align
+    import extractor.prose.align as align
 
     judge = align.judge
 

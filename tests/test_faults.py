@@ -8,11 +8,11 @@ import json
 
 import pytest
 
-from extractor.backends import ModelSettings
 from extractor.cli import main
 from extractor.extract import extract_document
-from extractor.ingest import parse_document
-from extractor.llm import LLM, LLMConfig
+from extractor.ingest.files import parse_document
+from extractor.model.backends import ModelSettings
+from extractor.model.llm import LLM, LLMConfig
 from tests.fake_model import SECRET, completion
 from tests.fake_server import FakeServer
 from tests.test_backends import AMBIGUOUS

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from extractor.grounding import Grounder
-from extractor.normalise import normalise
+from extractor.ingest.normalise import normalise
+from extractor.model.grounding import Grounder
 
 ORIGINAL = "（一）予以公开\t１３\t0\n\t\t2.其他法律行政法规禁止公开\t520000052\n行政许可\t23,653"
 

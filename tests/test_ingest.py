@@ -8,8 +8,8 @@ import pytest
 
 from eval.synth import render_report
 from extractor.errors import UnreadableInput
-from extractor.ingest import decode, parse_document
-from extractor.normalise import normalise
+from extractor.ingest.files import decode, parse_document
+from extractor.ingest.normalise import normalise
 from tests.conftest import read_text
 from tests.test_tables import GRANTED_52
 

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from extractor.errors import ConfigError
-from extractor.llm import LLMConfig, LLMError, Usage
+from extractor.model.llm import LLMConfig, LLMError, Usage
 from schemas.llm import TableReading
 from tests.fake_model import SECRET, FakeModel, completion, status
 

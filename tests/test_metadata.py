@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.metadata import title
+from extractor.ingest.metadata import title
 
 BODY = "示例市交通运输局"
 REST = "\n一、总体情况\n2024年，本局推进政务公开。\n二、主动公开政府信息情况\n"

@@ -13,9 +13,9 @@ import pytest
 
 from eval.synth import render_report
 from extractor.cli import main
-from extractor.corpus import Carry, body_key, carry_chain
 from extractor.extract import extract_path
-from extractor.pages import index_page
+from extractor.review.corpus import Carry, body_key, carry_chain
+from extractor.review.pages import index_page
 from tests.test_summary import problem_report
 from tests.test_tables import GRANTED_52, zero_cells
 
@@ -98,7 +98,7 @@ def test_every_read_cell_and_claim_is_highlighted_and_every_finding_listed(site)
 
 
 def test_a_contradiction_shows_its_readings_and_a_doubtful_figure_shows_as_a_reading_doubt():
-    from extractor.pages import report_page
+    from extractor.review.pages import report_page
     from tests.conftest import read_text
 
     prose = "共收到政府信息公开申请53件，其中予以公开52件。全年作出行政处罚决定7件。"

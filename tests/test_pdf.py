@@ -21,8 +21,8 @@ from eval.pdfgen import GOLD, chromium, example_pages, print_pdfs
 from extractor.cli import main
 from extractor.errors import UnreadableInput
 from extractor.extract import extract_path
-from extractor.ingest import read_document
-from extractor.pdf import (
+from extractor.ingest.files import read_document
+from extractor.ingest.pdf import (
     PdfLimits,
     _continue,
     _Line,

@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from extractor.assisted import table_spec
-from extractor.claims import find_claims
 from extractor.errors import ConfigError
-from extractor.normalise import normalise
-from extractor.prompts import PROMPTS_DIR, load_prompt, parse_prompt
+from extractor.ingest.normalise import normalise
+from extractor.model.assisted import table_spec
+from extractor.model.prompts import PROMPTS_DIR, load_prompt, parse_prompt
+from extractor.prose.claims import find_claims
 
 
 @pytest.mark.parametrize(("name", "version"), [("table_cells", 1), ("metadata", 2), ("claims", 2)])
@@ -57,7 +57,7 @@ def test_no_worked_example_is_a_row_of_a_report_the_model_path_is_scored_on():
     import json
     from pathlib import Path
 
-    from extractor.assisted import _EXAMPLES, table_spec
+    from extractor.model.assisted import _EXAMPLES, table_spec
 
     root = Path(__file__).resolve().parent.parent
     golds = [

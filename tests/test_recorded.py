@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from extractor.backends import ModelSettings
 from extractor.extract import extract_document
-from extractor.ingest import read_document
+from extractor.ingest.files import read_document
+from extractor.model.backends import ModelSettings
 from schemas import GoldReport
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from eval.synth import random_cells, render_report
 from extractor.cli import main
-from extractor.pages import report_page
+from extractor.review.pages import report_page
 from tests.conftest import read_text
 from tests.test_summary import problem_report
 

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from eval.synth import random_cells
-from extractor.rules import validate
+from extractor.tables.rules import validate
 from schemas import Extraction, ReportRecord, Span, Unreadable
 from schemas import keys as K
 

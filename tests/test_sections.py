@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.normalise import normalise
-from extractor.sections import find_sections
+from extractor.ingest.normalise import normalise
+from extractor.ingest.sections import find_sections
 
 HEADINGS = [
     "一、总体情况",

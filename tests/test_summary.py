@@ -8,8 +8,8 @@ from pathlib import Path
 
 from eval.synth import render_report
 from extractor.extract import extract_document
-from extractor.ingest import parse_document
-from extractor.summary import SummaryWriter, report_summary
+from extractor.ingest.files import parse_document
+from extractor.review.summary import SummaryWriter, report_summary
 from schemas import ErrorRecord, InputError
 from tests.conftest import read_text
 from tests.test_tables import GRANTED_52, tabs_row

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from extractor.text import CharMap, MappedText
+from extractor.ingest.text import CharMap, MappedText
 
 # Rewrites of the kinds normalisation does: deletions, a run to one character, one
 # character to several, identity matches, templates, functions, adjacent matches.
@@ -98,7 +98,7 @@ def test_a_char_map_rewrites_one_character_for_one():
     ],
 )
 def test_html_source_whitespace_collapses_to_one_space(source, text):
-    from extractor.normalise import strip_html
+    from extractor.ingest.normalise import strip_html
 
     mapped = strip_html(MappedText.of(source))
     assert mapped.text == text

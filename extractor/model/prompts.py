@@ -15,7 +15,7 @@ from string import Template
 
 from extractor.errors import ConfigError
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _PART = re.compile(r"^## (system|user)\n", re.MULTILINE)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from extractor.claims import PART
+from extractor.prose.claims import PART
 from schemas import Contradiction, Finding, ReadingTried, ReportRecord, Span
 from schemas import keys as K
 

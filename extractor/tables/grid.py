@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import product
 
-from extractor.cells import (
+from extractor.ingest.patterns import compile_loose
+from extractor.tables.cells import (
     Cell,
     Number,
     Scan,
@@ -31,7 +32,6 @@ from extractor.cells import (
     separator,
     values,
 )
-from extractor.patterns import compile_loose
 from schemas import keys as K
 
 # An equation of the table's arithmetic over (row, column) positions: sum(left) = sum(right).

@@ -12,7 +12,7 @@ import tempfile
 from collections import Counter
 from typing import TextIO
 
-from extractor.align import readings_text
+from extractor.prose.align import readings_text
 from schemas import Contradiction, ErrorRecord, Finding, ReportRecord, Span
 from schemas import keys as K
 

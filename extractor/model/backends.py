@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from extractor.assisted import ModelReading, read_figures, read_tables, read_title, table_spec
-from extractor.grounding import Grounded
-from extractor.ingest import Document
-from extractor.llm import LLM, Usage
-from extractor.prose import audit_prose, prose_regions
-from extractor.reader import read_report, span_of, table_regions
-from extractor.rules import ARITHMETIC_RULES, validate
-from extractor.sections import find_sections
+from extractor.ingest.files import Document
+from extractor.ingest.sections import find_sections
+from extractor.model.assisted import ModelReading, read_figures, read_tables, read_title, table_spec
+from extractor.model.grounding import Grounded
+from extractor.model.llm import LLM, Usage
+from extractor.prose.audit import audit_prose, prose_regions
+from extractor.tables.reader import read_report, span_of, table_regions
+from extractor.tables.rules import ARITHMETIC_RULES, validate
 from schemas import Claim, Extraction, Finding, ReportRecord, Span, Tokens, Unreadable
 from schemas import keys as K
 

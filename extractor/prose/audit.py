@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from extractor.align import check_claims, check_shares, narrative_sums
-from extractor.claims import find_claims, model_topic
-from extractor.ingest import Document
-from extractor.normalise import normalise
-from extractor.sections import Section
+from extractor.ingest.files import Document
+from extractor.ingest.normalise import normalise
+from extractor.ingest.sections import Section
+from extractor.prose.align import check_claims, check_shares, narrative_sums
+from extractor.prose.claims import find_claims, model_topic
 from schemas import Claim, Finding, ReportRecord, Span
 from schemas import keys as K
 

@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from extractor.normalise import normalise
+from extractor.ingest.normalise import normalise
 
 Number = int | float
 _SKIP = re.compile(r"[\s|]+")

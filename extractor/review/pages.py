@@ -16,10 +16,10 @@ from collections import Counter
 from html import escape
 from pathlib import Path
 
-from extractor.align import readings_text
-from extractor.corpus import Carry, carry_chain
-from extractor.rules import ARITHMETIC_RULES, validate
-from extractor.summary import READING, RULE_NAMES, doubt_text
+from extractor.prose.align import readings_text
+from extractor.review.corpus import Carry, carry_chain
+from extractor.review.summary import READING, RULE_NAMES, doubt_text
+from extractor.tables.rules import ARITHMETIC_RULES, validate
 from schemas import Contradiction, ErrorRecord, Finding, ReportRecord
 from schemas import keys as K
 

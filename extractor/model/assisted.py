@@ -12,13 +12,13 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from extractor.chunks import Chunk, head_chunk, prose_chunks, table_chunks
-from extractor.claims import chinese_number
-from extractor.grounding import Grounded, Grounder, Number
-from extractor.llm import LLM, LLMError, Usage
-from extractor.prompts import Prompt, load_prompt
-from extractor.sections import Section
-from extractor.tables import row_label
+from extractor.ingest.sections import Section
+from extractor.model.chunks import Chunk, head_chunk, prose_chunks, table_chunks
+from extractor.model.grounding import Grounded, Grounder, Number
+from extractor.model.llm import LLM, LLMError, Usage
+from extractor.model.prompts import Prompt, load_prompt
+from extractor.prose.claims import chinese_number
+from extractor.tables.grid import row_label
 from schemas import keys as K
 from schemas.llm import ProseFigures, ReportMeta, TableReading
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.patterns import CN_NUMERALS, compile_loose
+from extractor.ingest.patterns import CN_NUMERALS, compile_loose
 
 NUMERALS = ("一", "二", "三", "四", "五", "六")
 

@@ -1,6 +1,6 @@
 """A PDF report's record: its evidence placed on the pages, and a second reading of its text.
 
-The cells of a PDF report are read from the extracted text (`extractor.pdf`), whose tables
+The cells of a PDF report are read from the extracted text (`extractor.ingest.pdf`), whose tables
 were rebuilt from the page layout. This module gives every evidence span the page and box
 it was printed in, and reads the PDF's plain text layer with the same reader: where the two
 readings give a cell different values and the table's arithmetic does not settle it for the
@@ -11,12 +11,12 @@ that the doubt is in our reading, not in the report.
 from __future__ import annotations
 
 from extractor.errors import UnreadableInput
-from extractor.ingest import Document
-from extractor.normalise import normalise
-from extractor.pdf import Layout
-from extractor.reader import read_report
-from extractor.rules import ARITHMETIC_RULES, validate
-from extractor.sections import find_sections
+from extractor.ingest.files import Document
+from extractor.ingest.normalise import normalise
+from extractor.ingest.pdf import Layout
+from extractor.ingest.sections import find_sections
+from extractor.tables.reader import read_report
+from extractor.tables.rules import ARITHMETIC_RULES, validate
 from schemas import Finding, ReportRecord, Span
 from schemas import keys as K
 

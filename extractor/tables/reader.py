@@ -5,13 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
-from extractor.cells import Cell
 from extractor.errors import UnreadableInput
-from extractor.ingest import Document
-from extractor.metadata import report_titles, title
-from extractor.sections import Section, find_sections
-from extractor.tables import TableRead, active_layout, read_active, read_applications, read_review
-from extractor.text import MappedText
+from extractor.ingest.files import Document
+from extractor.ingest.metadata import report_titles, title
+from extractor.ingest.sections import Section, find_sections
+from extractor.ingest.text import MappedText
+from extractor.tables.cells import Cell
+from extractor.tables.grid import (
+    TableRead,
+    active_layout,
+    read_active,
+    read_applications,
+    read_review,
+)
 from schemas import Ambiguity, Extraction, Finding, ReportRecord, SectionSpan, Span, Unreadable
 from schemas import keys as K
 

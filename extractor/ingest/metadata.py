@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from extractor.patterns import loose
+from extractor.ingest.patterns import loose
 
 _CN_DIGIT = "〇零一二三四五六七八九"
 _YEAR_TEXT = rf"20\d\d|二[ \t]*[〇零][ \t]*[一二][ \t]*[{_CN_DIGIT}]"

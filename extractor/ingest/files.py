@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractor.errors import UnreadableInput
-from extractor.normalise import normalise
-from extractor.pdf import Layout, read_pdf
-from extractor.text import MappedText
+from extractor.ingest.normalise import normalise
+from extractor.ingest.pdf import Layout, read_pdf
+from extractor.ingest.text import MappedText
 
 SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".pdf"})
 _HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from extractor.sections import Section
+from extractor.ingest.sections import Section
 
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 # A table row starts on a line that does not start with a value: its label (which may

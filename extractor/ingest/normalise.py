@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-from extractor.text import CharMap, MappedText
+from extractor.ingest.text import CharMap, MappedText
 
 # Full-width ASCII (！…～) to ASCII; the many kinds of space to a plain space. One char to
 # one char, so this pass needs no offset bookkeeping.

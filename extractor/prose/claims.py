@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.patterns import loose
+from extractor.ingest.patterns import loose
 
 Number = int | float
 

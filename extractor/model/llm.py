@@ -30,8 +30,8 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from extractor.cache import ResponseCache, cache_key
 from extractor.errors import ConfigError, ExtractError
+from extractor.model.cache import ResponseCache, cache_key
 
 T = TypeVar("T", bound=BaseModel)
 

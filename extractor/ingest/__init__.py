@@ -1,0 +1,1 @@
+"""Files to a decoded document: encodings, HTML, DOCX, PDF geometry, normalising, the sections, body/year/format."""

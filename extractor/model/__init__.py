@@ -1,0 +1,1 @@
+"""The model edge: the OpenAI-compatible client, what the model is asked, chunks, grounding, prompts, the response cache."""

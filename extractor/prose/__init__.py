@@ -1,0 +1,1 @@
+"""The prose pass: figures stated in the text, aligned to table cells and judged."""

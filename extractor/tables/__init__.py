@@ -1,0 +1,1 @@
+"""The four tables: cells and their readings, the grid reader, the validator's rules, a PDF's finishing step."""
