@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from extractor.errors import ConfigError, UnreadableInput
 from extractor.ingest.files import Document, discover, read_document
-from extractor.ingest.sections import find_sections
-from extractor.prose.audit import audit_prose
+from extractor.ingest.sections import Section, find_sections
+from extractor.prose.audit import ProseModel, audit_prose
 from extractor.tables.layout import finish_pdf_record
 from extractor.tables.reader import read_report
 from extractor.tables.rules import validate
-from schemas import ErrorRecord, InputError, ReportRecord
+from schemas import ErrorRecord, Finding, InputError, ReportRecord
 
 if TYPE_CHECKING:
     from extractor.model.backends import ModelSettings
@@ -21,25 +21,53 @@ if TYPE_CHECKING:
 Record = ReportRecord | ErrorRecord
 
 
+class ModelStage(ProseModel, Protocol):
+    """The model as a stage of the pipeline (`extractor.model.backends.ReportModel`), one per
+    report; absent for the rules backend."""
+
+    replaces_reader: bool  # the model's tables are the only reading (`llm`)
+
+    def tables(
+        self,
+        record: ReportRecord,
+        doc: Document,
+        sections: dict[str, Section],
+        guessed: set[str],
+    ) -> list[Finding]:
+        """Fold the model's reading where the reader doubts into `record`; the disagreements."""
+        ...
+
+    def finish(self, record: ReportRecord, doc: Document) -> None:
+        """Write what the model did into `record.extraction`."""
+        ...
+
+
 def extract_document(
     doc: Document, backend: str = "rules", model: ModelSettings | None = None
 ) -> ReportRecord:
-    """The record of one decoded document, read by `backend` ("rules", "llm", "hybrid")."""
+    """The record of one decoded document, read by `backend` ("rules", "llm", "hybrid").
+
+    The one pipeline, for every backend: ingest (the sections) → tables (the reader) → the
+    model where the reader doubts → rules → prose (with the model's figures) → finish. The
+    model is a stage that `rules` leaves out."""
+    stage: ModelStage | None = None
     if backend != "rules":
         if model is None:
             raise ConfigError(f"backend {backend} needs a model")
-        # The model edge (openai, instructor, langchain) is imported only when a model is used.
-        from extractor.model.backends import extract_with_model
-
-        record = extract_with_model(doc, backend, model)
-    else:
-        sections = find_sections(doc.text.text)
-        record = read_report(doc, sections)
+        stage = model.stage(backend)
+    sections = find_sections(doc.text.text)
+    guessed: set[str] = set()  # cells read by a guess about the layout
+    record = read_report(doc, sections, guessed)
+    doubts = stage.tables(record, doc, sections, guessed) if stage is not None else []
+    if stage is None or not stage.replaces_reader:
         for key in record.cells:
             if key not in record.unreadable and key not in record.ambiguous:
                 record.read_by.setdefault(key, "rules")
-        record.findings = [*record.findings, *validate(record)]  # the reader's notes first
-        audit_prose(record, doc, sections)
+    # The reader's notes first, then the rules, then where the model and the reader differ.
+    record.findings = [*record.findings, *validate(record), *doubts]
+    audit_prose(record, doc, sections, stage)
+    if stage is not None:
+        stage.finish(record, doc)
     if doc.layout is not None:
         finish_pdf_record(record, doc)
     return record

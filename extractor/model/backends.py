@@ -1,6 +1,6 @@
-"""The three ways to read a report — rules, llm, hybrid — and how hybrid merges them.
+"""The model as a stage of the one pipeline (`extract_document`), for llm and hybrid.
 
-hybrid runs the deterministic reader first and spends model calls only where they add
+The stage is absent for `rules`. hybrid runs the deterministic reader first and spends model calls only where they add
 information: tables in which the reader left cells ambiguous or unreadable, a title it could
 not parse, and the prose. Where both read a cell and agree, the cell is confirmed; where they
 disagree, the reading that satisfies the table's arithmetic wins (the reader's on a tie) and
@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from extractor.ingest.files import Document
-from extractor.ingest.sections import find_sections
+from extractor.ingest.sections import Section
 from extractor.model.assisted import ModelReading, read_figures, read_tables, read_title, table_spec
 from extractor.model.grounding import Grounded
 from extractor.model.llm import LLM, Usage
-from extractor.prose.audit import audit_prose, prose_regions
-from extractor.tables.reader import read_report, span_of, table_regions
+from extractor.tables.reader import span_of, table_regions
 from extractor.tables.rules import ARITHMETIC_RULES, validate
 from schemas import Claim, Extraction, Finding, ReportRecord, Span, Tokens, Unreadable
 from schemas import keys as K
@@ -28,8 +27,14 @@ _TABLE_OF = {"active": "二", "applications": "三"}
 
 @dataclass(frozen=True)
 class ModelSettings:
+    """The model a run uses, and the budget of one chunk of report text."""
+
     llm: LLM
     chunk_tokens: int = 600
+
+    def stage(self, backend: str) -> ReportModel:
+        """The model's stage for one report read by `backend` ("llm" or "hybrid")."""
+        return ReportModel(self, replaces_reader=backend == "llm")
 
 
 def _table(key: str) -> str:
@@ -161,69 +166,90 @@ def _needs_model(record: ReportRecord, guessed: set[str]) -> set[str]:
     return doubtful
 
 
-def extract_with_model(doc: Document, backend: str, settings: ModelSettings) -> ReportRecord:
-    """A record read by the model alone (`llm`) or by the reader with the model's help."""
-    llm, budget = settings.llm, settings.chunk_tokens
-    text = doc.text.text
-    sections = find_sections(text)
-    guessed: set[str] = set()
-    record = read_report(doc, sections, guessed)
-    usage = Usage()
-    model = ModelReading()
-    if record.format != "pre2019":
-        wanted = {"二", "三", "四"} if backend == "llm" else _needs_model(record, guessed)
-        other_split = any(k.startswith("applications.other.overdue") for k in record.cells)
-        regions = {n: r for n, r in table_regions(text, sections).items() if n in wanted}
-        fmt = record.format or "2021"
-        specs = {n: table_spec(n, fmt, other_split) for n in regions}
-        read_tables(text, regions, specs, llm, usage, budget, model)
-    if backend == "llm" or record.body is None or record.year is None:
-        title = read_title(text, sections, llm, usage, budget, model)
-        if title:
-            record.body, record.year = title
-    # The opening states dates and the period covered, not what the tables count: the
-    # patterns read it, the model is not asked about it.
-    prose = [r for r in prose_regions(record, sections, len(text)) if r[0] != "head"]
-    model_claims: list[Claim] = []
-    for value, subject, chunk, (s, e) in read_figures(text, prose, llm, usage, budget, model):
-        if value.value is None:
-            continue
-        os_, oe, snippet = doc.text.snippet(s, e)
-        model_claims.append(
-            Claim(
-                quote=snippet,
-                value=value.value,
-                topic=None,
-                subject=subject,
-                start=os_,
-                end=oe,
-                read_by="llm",
-                chunk=chunk,
+class ReportModel:
+    """The model's part in reading one report, as a stage of `extract_document`.
+
+    One object per report: it counts that report's calls and tokens. The pipeline consults
+    it at two points, `tables` (after the reader) and `figures` (from within the prose
+    pass), and `finish` writes what it did into the record's `extraction`."""
+
+    def __init__(self, settings: ModelSettings, replaces_reader: bool) -> None:
+        self.llm = settings.llm
+        self.budget = settings.chunk_tokens
+        # `llm`: the model's reading of the tables is the only one; `hybrid`: it is
+        # asked only where the reader doubts, and the reader's cells stand elsewhere.
+        self.replaces_reader = replaces_reader
+        self.usage = Usage()
+        self.reading = ModelReading()
+
+    def tables(
+        self,
+        record: ReportRecord,
+        doc: Document,
+        sections: dict[str, Section],
+        guessed: set[str],
+    ) -> list[Finding]:
+        """The disagreements between the reader and the model, after folding into `record`
+        the model's cells of the tables the reader doubts (every table with `llm`) and the
+        body and year where the reader could not parse the title."""
+        text = doc.text.text
+        if record.format != "pre2019":
+            wanted = {"二", "三", "四"} if self.replaces_reader else _needs_model(record, guessed)
+            other_split = any(k.startswith("applications.other.overdue") for k in record.cells)
+            regions = {n: r for n, r in table_regions(text, sections).items() if n in wanted}
+            fmt = record.format or "2021"
+            specs = {n: table_spec(n, fmt, other_split) for n in regions}
+            read_tables(text, regions, specs, self.llm, self.usage, self.budget, self.reading)
+        if self.replaces_reader or record.body is None or record.year is None:
+            title = read_title(text, sections, self.llm, self.usage, self.budget, self.reading)
+            if title:
+                record.body, record.year = title
+        if record.format == "pre2019":
+            return []
+        return _merge(record, doc, self.reading, replace=self.replaces_reader)
+
+    def figures(self, doc: Document, regions: list[tuple[str, int, int]]) -> list[Claim]:
+        """The figures the model reads in the prose `regions`, as claims with offsets into
+        the original text."""
+        text = doc.text.text
+        # The opening states dates and the period covered, not what the tables count: the
+        # patterns read it, the model is not asked about it.
+        prose = [r for r in regions if r[0] != "head"]
+        claims: list[Claim] = []
+        found = read_figures(text, prose, self.llm, self.usage, self.budget, self.reading)
+        for value, subject, chunk, (s, e) in found:
+            if value.value is None:
+                continue
+            os_, oe, snippet = doc.text.snippet(s, e)
+            claims.append(
+                Claim(
+                    quote=snippet,
+                    value=value.value,
+                    topic=None,
+                    subject=subject,
+                    start=os_,
+                    end=oe,
+                    read_by="llm",
+                    chunk=chunk,
+                )
             )
+        return claims
+
+    def finish(self, record: ReportRecord, doc: Document) -> None:
+        """Write the model, prompts, calls, tokens and failures into `record.extraction`."""
+        usage, reading = self.usage, self.reading
+        record.extraction = Extraction(
+            backend="llm" if self.replaces_reader else "hybrid",
+            model=self.llm.config.model,
+            mode=self.llm.config.mode,
+            prompt_version=",".join(sorted(reading.prompts)) or None,
+            calls=usage.calls,
+            cached=usage.cached,
+            attempts=usage.attempts,
+            tokens=Tokens(prompt=usage.prompt, completion=usage.completion),
+            chunks=reading.chunks,
+            ungrounded=sum(1 for k in reading.ungrounded if not k.startswith("claim:")),
+            ungrounded_claims=sum(1 for k in reading.ungrounded if k.startswith("claim:")),
+            errors=reading.errors,
+            encoding=doc.encoding,
         )
-    if record.format != "pre2019":
-        disagreements = _merge(record, doc, model, replace=backend == "llm")
-    else:
-        disagreements = []
-    if backend != "llm":
-        for key in record.cells:
-            if key not in record.unreadable and key not in record.ambiguous:
-                record.read_by.setdefault(key, "rules")
-    record.findings = [*record.findings, *validate(record), *disagreements]
-    audit_prose(record, doc, sections, model_claims)
-    record.extraction = Extraction(
-        backend="llm" if backend == "llm" else "hybrid",
-        model=llm.config.model,
-        mode=llm.config.mode,
-        prompt_version=",".join(sorted(model.prompts)) or None,
-        calls=usage.calls,
-        cached=usage.cached,
-        attempts=usage.attempts,
-        tokens=Tokens(prompt=usage.prompt, completion=usage.completion),
-        chunks=model.chunks,
-        ungrounded=sum(1 for k in model.ungrounded if not k.startswith("claim:")),
-        ungrounded_claims=sum(1 for k in model.ungrounded if k.startswith("claim:")),
-        errors=model.errors,
-        encoding=doc.encoding,
-    )
-    return record

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Protocol
 
 from extractor.ingest.files import Document
 from extractor.ingest.normalise import normalise
@@ -124,15 +125,26 @@ def injections(doc: Document) -> list[Finding]:
     return found
 
 
+class ProseModel(Protocol):
+    """The model as the prose pass sees it (`extractor.model.backends.ReportModel`): the pass
+    asks through this interface and never imports the model edge."""
+
+    def figures(self, doc: Document, regions: list[tuple[str, int, int]]) -> list[Claim]:
+        """The figures the model reads in the prose `regions`, as claims."""
+        ...
+
+
 def audit_prose(
     record: ReportRecord,
     doc: Document,
     sections: dict[str, Section],
-    model_claims: Iterable[Claim] = (),
+    model: ProseModel | None = None,
 ) -> None:
-    """Fill `claims` and `contradictions`; add narrative_mismatch and narrative_sum findings."""
+    """Fill `claims` and `contradictions`; add narrative_mismatch and narrative_sum findings.
+    With a `model`, the figures it reads in the same regions are merged with the patterns'."""
     record.findings.extend(injections(doc))
     regions = prose_regions(record, sections, len(doc.text.text))
+    model_claims = model.figures(doc, regions) if model is not None else []
     record.claims = merge_claims(rule_claims(doc, regions), model_claims)
     if record.format == "pre2019":
         return
