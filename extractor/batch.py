@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extractor.extract import Record, extract_document, extract_file
+from extractor.extract import Record, extract_document, extract_file, identity, stamp
 from extractor.ingest.files import parse_document
 from schemas import ErrorRecord, InputError, InputStamp, ReportRecord
 
@@ -68,11 +68,6 @@ class Totals:
         ) / 1e6
 
 
-def identity(path: Path) -> str:
-    """One name per file, however the user named it."""
-    return str(path.resolve())
-
-
 def unique(paths: Iterable[Path]) -> list[Path]:
     """`paths` without a second name for a file already listed (standard input kept)."""
     seen: set[str] = set()
@@ -86,16 +81,6 @@ def unique(paths: Iterable[Path]) -> list[Path]:
             seen.add(key)
             out.append(path)
     return out
-
-
-def stamp(path: Path) -> InputStamp | None:
-    """Size, mtime and sha256 of an input file, to tell later whether it changed."""
-    try:
-        st = path.stat()
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-    return InputStamp(path=identity(path), size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=digest)
 
 
 def _unchanged(old: InputStamp | None, path: Path) -> bool:

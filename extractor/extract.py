@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -13,7 +14,7 @@ from extractor.prose.audit import ProseModel, audit_prose
 from extractor.tables.layout import finish_pdf_record
 from extractor.tables.reader import read_report
 from extractor.tables.rules import validate
-from schemas import ErrorRecord, Finding, InputError, ReportRecord
+from schemas import ErrorRecord, Finding, InputError, InputStamp, ReportRecord
 
 if TYPE_CHECKING:
     from extractor.model.backends import ModelSettings
@@ -71,6 +72,21 @@ def extract_document(
     if doc.layout is not None:
         finish_pdf_record(record, doc)
     return record
+
+
+def identity(path: Path) -> str:
+    """One name per file, however the user named it."""
+    return str(path.resolve())
+
+
+def stamp(path: Path) -> InputStamp | None:
+    """Size, mtime and sha256 of an input file, to tell later whether it changed."""
+    try:
+        st = path.stat()
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+    return InputStamp(path=identity(path), size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=digest)
 
 
 def extract_path(path: Path, backend: str = "rules", model: ModelSettings | None = None) -> Record:
