@@ -1,14 +1,18 @@
-"""One input path to one output record: read, validate, never raise for a bad input."""
+"""One report to one record: the pipeline of stages, and the library's entry points.
+
+`audit_file` and `audit_text` (exported by `extractor`) return the record the CLI writes;
+`extract_file` turns a bad input into an error record instead of raising, for batches."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from extractor.errors import ConfigError, UnreadableInput
-from extractor.ingest.files import Document, discover, read_document
+from extractor.ingest.files import Document, discover, parse_document, read_document
 from extractor.ingest.sections import Section, find_sections
 from extractor.prose.audit import ProseModel, audit_prose
 from extractor.tables.layout import finish_pdf_record
@@ -87,6 +91,32 @@ def stamp(path: Path) -> InputStamp | None:
     except OSError:
         return None
     return InputStamp(path=identity(path), size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=digest)
+
+
+def audit_file(
+    path: str | PathLike[str], *, backend: str = "rules", model: ModelSettings | None = None
+) -> ReportRecord:
+    """The record `extract PATH` writes for one report file (.txt, .md, .html, .docx, .pdf).
+
+    Raises `UnreadableInput` (with the `kind` and `message` of the CLI's error record) when
+    the file cannot be read as a report, and `ConfigError` when `backend` needs a `model`."""
+    path = Path(path)
+    record = extract_document(read_document(path, str(path)), backend, model)
+    record.extraction.input = stamp(path)
+    return record
+
+
+def audit_text(
+    text: str,
+    source: str = "<text>",
+    *,
+    backend: str = "rules",
+    model: ModelSettings | None = None,
+) -> ReportRecord:
+    """The record of one report given as text (plain or HTML), named `source`; its offsets
+    index `text`. Raises as `audit_file` does."""
+    doc = parse_document(text.encode("utf-8"), source)
+    return extract_document(doc, backend, model)
 
 
 def extract_path(path: Path, backend: str = "rules", model: ModelSettings | None = None) -> Record:
