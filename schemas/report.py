@@ -138,6 +138,33 @@ class Claim(BaseModel):
     chunk: str | None = Field(default=None, description="the chunk a model read it from")
 
 
+class ProseNumber(BaseModel):
+    """A number of the prose whose subject the rules could not settle."""
+
+    value: Number | None = Field(description="the number as written")
+    unit: str = Field(description="the measure word after it (件, 项…), empty when none")
+    start: int = Field(description="offset of the number (docs/format.md, Offsets)")
+    end: int = Field(description="offset just past the number")
+    clause: Span = Field(description="the clause around it, as printed")
+
+
+class ProseNumbers(BaseModel):
+    """What the prose pass made of every number in the prose (docs/format.md, Prose numbers)."""
+
+    numbers: int = Field(default=0, description="numbers in the prose regions")
+    claims: int = Field(default=0, description="numbers that state a table figure (a claim)")
+    not_counted: dict[str, int] = Field(
+        default_factory=dict,
+        description="numbers that count something the tables do not, by class (date_time, "
+        "identifier, share, ordinal, people, meetings, posts, money, hotline, other_bodies, "
+        "not_ours, other_things, no_count)",
+    )
+    undecided: list[ProseNumber] = Field(
+        default_factory=list,
+        description="numbers of the tables' kind whose subject the rules could not settle",
+    )
+
+
 class Tokens(BaseModel):
     """Tokens spent on model calls, every attempt included."""
 
@@ -239,6 +266,10 @@ class ReportRecord(BaseModel):
         default_factory=list, description="every prose figure matched to table cells, judged"
     )
     claims: list[Claim] = Field(default_factory=list, description="figures stated in the prose")
+    prose: ProseNumbers = Field(
+        default_factory=ProseNumbers,
+        description="every number of the prose: claims, not counted (by class), undecided",
+    )
     read_by: dict[str, Literal["rules", "llm", "both"]] = Field(
         default_factory=dict,
         description="per cell: the deterministic reader, the model, or both agreeing",

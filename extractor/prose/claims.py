@@ -588,10 +588,18 @@ _DIGIT = re.compile(r"\d")
 
 
 def _last_digit(text: str, start: int, end: int) -> int:
+    """Where the last number before `end` ends; a year does not end a clause ("结转至
+    2024年办理3件": the subject goes on past it)."""
     last = start
-    for m in _DIGIT.finditer(text, start, end):
+    for m in _DIGITS.finditer(text, start, end):
+        if len(m.group()) == 4 and _YEAR_AFTER.match(text, m.end()):
+            continue
         last = m.end()
     return last
+
+
+_DIGITS = re.compile(r"\d+")
+_YEAR_AFTER = re.compile(r"\s*年")
 
 
 _YEAR = re.compile(r"\d{4}\s*年")
