@@ -10,6 +10,7 @@ from extractor.errors import ConfigError, UnreadableInput
 from extractor.ingest.files import Document, discover, read_document
 from extractor.ingest.sections import find_sections
 from extractor.prose.audit import audit_prose
+from extractor.prose.settle import settle_runs
 from extractor.tables.layout import finish_pdf_record
 from extractor.tables.reader import read_report
 from extractor.tables.rules import validate
@@ -35,6 +36,7 @@ def extract_document(
     else:
         sections = find_sections(doc.text.text)
         record = read_report(doc, sections)
+        settle_runs(record, doc, sections)
         for key in record.cells:
             if key not in record.unreadable and key not in record.ambiguous:
                 record.read_by.setdefault(key, "rules")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 Number = int | float
 
@@ -117,6 +117,11 @@ class Contradiction(BaseModel):
     )
     read_by: Literal["rules", "llm", "both"] | None = Field(
         default=None, description="who found the figure: the patterns, the model, or both"
+    )
+    used_to_read: bool = Field(
+        default=False,
+        description="the figure decided the cut of a glued run (settled_by_prose): it agrees "
+        "by construction, not as independent evidence",
     )
 
 
@@ -269,6 +274,16 @@ class ReportRecord(BaseModel):
     prose: ProseNumbers = Field(
         default_factory=ProseNumbers,
         description="every number of the prose: claims, not counted (by class), undecided",
+    )
+    settled_by_prose: dict[str, Span] = Field(
+        default_factory=dict,
+        description="cells of a glued run whose cut the prose decided: the prose figure used "
+        "(the run itself is in evidence)",
+    )
+    # The reader's rows left with several readings of one printed run, by row: the row's
+    # keys and each reading's values. For the stages after the reader; not written out.
+    _open_rows: dict[str, tuple[tuple[str, ...], list[tuple[Number | None, ...]]]] = PrivateAttr(
+        default_factory=dict
     )
     read_by: dict[str, Literal["rules", "llm", "both"]] = Field(
         default_factory=dict,

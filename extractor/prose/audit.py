@@ -187,6 +187,9 @@ def audit_prose(
     if record.format == "pre2019":
         return
     record.contradictions, mismatches = check_claims(record)
+    used = {(span.start, span.end) for span in record.settled_by_prose.values()}
+    for c in record.contradictions:
+        c.used_to_read = (c.start, c.end) in used
     record.findings.extend(mismatches)
     shares, mismatches = check_shares(record, doc.text.original)
     record.contradictions.extend(shares)

@@ -127,7 +127,7 @@ _FILLER = (
 _FILLER_RE = re.compile(_FILLER + r"$")
 
 # Actions that need an object: (topic, verb pattern, object kind).
-_RECEIVED = r"新受理|收到|受理|新收|接收|接到|收悉|登记|提出|提交"
+_RECEIVED = r"新受理|收到|受理|新收|接收|接到|收悉|登记"
 _HANDLED = r"办结|答复|办理|处理完毕|处理|完成"
 _ISSUED = r"新制发|新印发|新出台|新公布|新制定|新制作|新增|制发|印发|发布|出台|制定|公布|新公开"
 _REPEALED = r"废止|宣布失效|失效"
