@@ -89,6 +89,8 @@ class Sums:
     vfn: int = 0
     on_doubtful_cells: int = 0
     failed: int = 0
+    prose_numbers: int = 0
+    undecided: int = 0
 
     def add_original(self, r: Result) -> None:
         t, p = r.tables, r.prose
@@ -112,6 +114,8 @@ class Sums:
         self.fp += p.fp
         self.fn += p.fn
         self.on_doubtful_cells += p.on_doubtful_cells
+        self.prose_numbers += r.record.prose.numbers
+        self.undecided += len(r.record.prose.undecided)
 
     def add_variant(self, r: Result) -> None:
         self.failed += r.error is not None
@@ -144,6 +148,10 @@ class Sums:
             "contradiction_precision_variants": _ratio(self.vtp, self.vtp + self.vfp),
             "contradiction_recall_variants": _ratio(self.vtp, self.vtp + self.vfn),
             "contradictions_on_doubtful_cells": self.on_doubtful_cells,
+            "prose_numbers": self.prose_numbers,
+            "undecided_share": round(self.undecided / self.prose_numbers, 4)
+            if self.prose_numbers
+            else 0.0,
         }
 
 
@@ -208,8 +216,9 @@ def markdown(run: RealRun) -> str:
         "### Per report",
         "",
         "| report | layout | cells right | body/year/format | false row/table/arithmetic "
-        "| report errors found | figures found | contradictions tp/fp/fn | variants tp/fp/fn |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| report errors found | figures found | contradictions tp/fp/fn | variants tp/fp/fn "
+        "| prose numbers undecided |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in run.originals:
         t = r.tables
@@ -220,7 +229,8 @@ def markdown(run: RealRun) -> str:
             f"| {r.case.name} | {r.case.layout} | {t.right}/{t.cells} | {meta} "
             f"| {len(t.false_findings['row_missing'])}/{len(t.false_findings['table_missing'])}"
             f"/{len(t.false_findings['arithmetic'])} | {t.errors_found}/{t.errors} "
-            f"| {s.found}/{s.figures} | {s.tp}/{s.fp}/{s.fn} | {s.vtp}/{s.vfp}/{s.vfn} |"
+            f"| {s.found}/{s.figures} | {s.tp}/{s.fp}/{s.fn} | {s.vtp}/{s.vfp}/{s.vfn} "
+            f"| {s.undecided}/{s.prose_numbers} |"
         )
     out += [
         "",

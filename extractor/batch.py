@@ -39,6 +39,7 @@ class Totals:
     model_failed: int = 0  # reports with a model call that failed for good
     resumed: int = 0  # records kept from an earlier run
     ambiguous: int = 0  # cells with more than one reading
+    settled: int = 0  # cells of glued runs whose cut the prose decided
     rules: Counter[str] = field(default_factory=Counter)
     calls: int = 0
     cached: int = 0
@@ -52,6 +53,7 @@ class Totals:
         self.reports += 1
         self.rules.update(f.rule for f in record.findings if f.status == "failed")
         self.ambiguous += len(record.ambiguous)
+        self.settled += len(record.settled_by_prose)
         x = record.extraction
         self.model_failed += bool(x.errors)
         self.calls += x.calls

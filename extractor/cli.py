@@ -553,6 +553,8 @@ def _closing(
         line += (
             f"; {totals.ambiguous} ambiguous cell(s) with more than one reading (see `ambiguous`)"
         )
+    if totals.settled:
+        line += f"; {totals.settled} glued cell(s) cut as the prose states (see `settled_by_prose`)"
     line += where
     if backend != "rules":
         line += (

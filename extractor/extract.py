@@ -15,6 +15,7 @@ from extractor.errors import ConfigError, UnreadableInput
 from extractor.ingest.files import Document, discover, parse_document, read_document
 from extractor.ingest.sections import Section, find_sections
 from extractor.prose.audit import ProseModel, audit_prose
+from extractor.prose.settle import settle_runs
 from extractor.tables.layout import finish_pdf_record
 from extractor.tables.reader import read_report
 from extractor.tables.rules import validate
@@ -65,6 +66,8 @@ def extract_document(
     record = read_report(doc, sections, guessed)
     doubts = stage.tables(record, doc, sections, guessed) if stage is not None else []
     if stage is None or not stage.replaces_reader:
+        # A glued run neither the reader nor the model could cut, cut as the prose states.
+        settle_runs(record, doc, sections)
         for key in record.cells:
             if key not in record.unreadable and key not in record.ambiguous:
                 record.read_by.setdefault(key, "rules")

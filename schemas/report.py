@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 Number = int | float
 
@@ -118,6 +118,11 @@ class Contradiction(BaseModel):
     read_by: Literal["rules", "llm", "both"] | None = Field(
         default=None, description="who found the figure: the patterns, the model, or both"
     )
+    used_to_read: bool = Field(
+        default=False,
+        description="the figure decided the cut of a glued run (settled_by_prose): it agrees "
+        "by construction, not as independent evidence",
+    )
 
 
 class Claim(BaseModel):
@@ -136,6 +141,33 @@ class Claim(BaseModel):
         description="who found the figure: the patterns, the model, or both"
     )
     chunk: str | None = Field(default=None, description="the chunk a model read it from")
+
+
+class ProseNumber(BaseModel):
+    """A number of the prose whose subject the rules could not settle."""
+
+    value: Number | None = Field(description="the number as written")
+    unit: str = Field(description="the measure word after it (件, 项…), empty when none")
+    start: int = Field(description="offset of the number (docs/format.md, Offsets)")
+    end: int = Field(description="offset just past the number")
+    clause: Span = Field(description="the clause around it, as printed")
+
+
+class ProseNumbers(BaseModel):
+    """What the prose pass made of every number in the prose (docs/format.md, Prose numbers)."""
+
+    numbers: int = Field(default=0, description="numbers in the prose regions")
+    claims: int = Field(default=0, description="numbers that state a table figure (a claim)")
+    not_counted: dict[str, int] = Field(
+        default_factory=dict,
+        description="numbers that count something the tables do not, by class (date_time, "
+        "identifier, share, ordinal, people, meetings, posts, money, hotline, other_bodies, "
+        "not_ours, other_things, no_count)",
+    )
+    undecided: list[ProseNumber] = Field(
+        default_factory=list,
+        description="numbers of the tables' kind whose subject the rules could not settle",
+    )
 
 
 class Tokens(BaseModel):
@@ -239,6 +271,20 @@ class ReportRecord(BaseModel):
         default_factory=list, description="every prose figure matched to table cells, judged"
     )
     claims: list[Claim] = Field(default_factory=list, description="figures stated in the prose")
+    prose: ProseNumbers = Field(
+        default_factory=ProseNumbers,
+        description="every number of the prose: claims, not counted (by class), undecided",
+    )
+    settled_by_prose: dict[str, Span] = Field(
+        default_factory=dict,
+        description="cells of a glued run whose cut the prose decided: the prose figure used "
+        "(the run itself is in evidence)",
+    )
+    # The reader's rows left with several readings of one printed run, by row: the row's
+    # keys and each reading's values. For the stages after the reader; not written out.
+    _open_rows: dict[str, tuple[tuple[str, ...], list[tuple[Number | None, ...]]]] = PrivateAttr(
+        default_factory=dict
+    )
     read_by: dict[str, Literal["rules", "llm", "both"]] = Field(
         default_factory=dict,
         description="per cell: the deterministic reader, the model, or both agreeing",

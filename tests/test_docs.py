@@ -82,7 +82,7 @@ def test_the_readme_gives_exactly_two_set_up_commands():
 
 
 def test_the_first_command_shows_each_kind_of_finding(capsys):
-    """`extract examples/`: a contradiction, failing rules and ambiguous cells, each from an
+    """`extract examples/`: a contradiction, failing rules and a glued run, each from an
     example made from a real one by one change that its name and the README state."""
     assert main([str(ROOT / "examples"), "-q", "--backend", "rules"]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
@@ -109,9 +109,14 @@ def test_the_first_command_shows_each_kind_of_finding(capsys):
     table = by_name["004_changed_table_granted_natural_5_to_7.txt"]
     assert failed(table) == {"outcome_sum", "column_sum"}
     glued = by_name["001_changed_table_normative_docs_glued_3741.txt"]
-    assert set(glued["ambiguous"]) == {
-        f"active.normative_docs.{c}" for c in ("issued", "repealed", "in_force")
-    }
+    keys = [f"active.normative_docs.{c}" for c in ("issued", "repealed", "in_force")]
+    # 3741 has several cuts that fit every rule; the prose states 3 issued and 41 in force,
+    # which leaves one: the cells are read from the table and the prose together.
+    assert glued["ambiguous"] == {}
+    assert [glued["cells"][k] for k in keys] == [3, 7, 41]
+    assert set(glued["settled_by_prose"]) == set(keys)
+    used = [c["quote"] for c in glued["contradictions"] if c["used_to_read"]]
+    assert used == ["发布行政规范性文件 3 件", "现行有效41个行政规范性文件"]
     assert not failed(glued)
     # The real reports alone still show only their one genuine finding.
     real = [r for r in records if "findings" not in Path(r["source"]).parts]

@@ -181,6 +181,7 @@ def test_a_worse_real_result_fails_the_check():
         "contradiction_precision": 1.0,
         "contradiction_recall": 1.0,
         "contradictions_on_doubtful_cells": 0,
+        "undecided_share": 0.01,
     }
     assert check({"real": fine}, thresholds("real")) == []
     worse = dict(fine, cell_accuracy=0.994, false_row_missing=1, contradictions_on_doubtful_cells=1)

@@ -51,8 +51,8 @@ _ORG_COLUMNS = ("commercial", "research", "nonprofit", "legal", "other_org")
 
 
 def _column(reading: Reading, who: str) -> Reading:
-    """The same sum over one applicant column: natural persons, or the organisations."""
-    columns = ("natural",) if who == "natural" else _ORG_COLUMNS
+    """The same sum over one applicant column, or over every organisation column (org)."""
+    columns = _ORG_COLUMNS if who == "org" else (who,)
     return tuple(k.removesuffix(".total") + f".{c}" for k in reading for c in columns)
 
 
@@ -100,6 +100,17 @@ def readings(topic: str, record: ReportRecord) -> list[Reading]:
         ]
     if topic in ("litigation.direct", "litigation.after_review"):
         return [(f"{topic}.total",)]
+    if topic.startswith("litigation.") and topic.count(".") == 1:
+        # 行政诉讼…，其中维持N件: both kinds of suit, or the direct ones alone (as above)
+        outcome = topic.split(".")[1]
+        return [
+            (f"litigation.direct.{outcome}", f"litigation.after_review.{outcome}"),
+            (f"litigation.direct.{outcome}",),
+        ]
+    if topic.startswith("rules+normative_docs"):
+        what = topic.split(".")[1] if "." in topic else "any"
+        both = zip(_active("rules", what, fmt), _active("normative_docs", what, fmt), strict=True)
+        return [a + b for a, b in both]
     if topic in ("normative_docs", "rules"):
         return _active(topic, "any", fmt)
     if topic.startswith("normative_docs.") or topic.startswith("rules."):
@@ -455,10 +466,13 @@ def narrative_sums(
             if running == total:
                 settled = True
                 break
-        if not settled and running > total:
+        # A list that ends with the rest (其他信息N条) names every part: it must add up.
+        whole = bool(_REST.search(text, max(m.end(), parts[-2][1]), parts[-1][1]))
+        if not settled and (running > total or whole):
             yield m.start(), parts[-1][1], total, [v for v, _ in parts], running
 
 
+_REST = re.compile(r"其他|其它|其余")
 _NOT_PART = re.compile(r"\s*(?:%|次/)")
 _OPEN = re.compile(r"\s*[（(]")
 _CLOSE = re.compile(r"[）)]")

@@ -10,8 +10,9 @@ from extractor.ingest.files import Document
 from extractor.ingest.normalise import normalise
 from extractor.ingest.sections import Section
 from extractor.prose.align import check_claims, check_shares, narrative_sums
-from extractor.prose.claims import find_claims, model_topic
-from schemas import Claim, Finding, ReportRecord, Span
+from extractor.prose.claims import Found, find_claims, model_topic
+from extractor.prose.numbers import Decided, clause_around, decide
+from schemas import Claim, Finding, ProseNumber, ProseNumbers, ReportRecord, Span
 from schemas import keys as K
 
 
@@ -33,22 +34,28 @@ def prose_regions(
 
 def rule_claims(doc: Document, regions: Iterable[tuple[str, int, int]]) -> list[Claim]:
     """Claims the deterministic patterns find, with offsets into the original text."""
-    text = doc.text
+    return _claims(doc, _found(doc, regions))
+
+
+def _found(doc: Document, regions: Iterable[tuple[str, int, int]]) -> list[Found]:
+    return [f for _, start, end in regions for f in find_claims(doc.text.text, start, end)]
+
+
+def _claims(doc: Document, found: Iterable[Found]) -> list[Claim]:
     claims = []
-    for _, start, end in regions:
-        for found in find_claims(text.text, start, end):
-            s, e, quote = text.snippet(found.start, found.end)
-            claims.append(
-                Claim(
-                    quote=quote,
-                    value=found.value,
-                    topic=found.topic,
-                    subject=text.text[found.start : found.end],
-                    start=s,
-                    end=e,
-                    read_by="rules",
-                )
+    for f in found:
+        s, e, quote = doc.text.snippet(f.start, f.end)
+        claims.append(
+            Claim(
+                quote=quote,
+                value=f.value,
+                topic=f.topic,
+                subject=doc.text.text[f.start : f.end],
+                start=s,
+                end=e,
+                read_by="rules",
             )
+        )
     return claims
 
 
@@ -75,6 +82,47 @@ def merge_claims(ours: list[Claim], theirs: Iterable[Claim]) -> list[Claim]:
         topic = claim.topic or model_topic(claim.subject, quote, claim.value)
         merged.append(claim.model_copy(update={"topic": topic}))
     return sorted(merged, key=lambda c: (c.start, c.topic or ""))
+
+
+def prose_numbers(
+    doc: Document,
+    regions: Iterable[tuple[str, int, int]],
+    found: Iterable[Found],
+    claims: Iterable[Claim],
+) -> ProseNumbers:
+    """A decision for every number of the prose: a claim (the patterns' or the model's), not
+    counted (by class), or undecided (listed, with its clause as printed)."""
+    text = doc.text
+    spans = [(f.start, f.end, f.value, f.topic) for f in found]
+    by_model = [c for c in claims if c.read_by == "llm" and c.topic]
+    out = ProseNumbers()
+    for d in decide(text.text, [(s, e) for _, s, e in regions], spans):
+        out.numbers += 1
+        n = d.numeral
+        s, e, _ = text.snippet(n.start, n.end)
+        if d.decision == "undecided" and any(
+            c.start <= s and e <= c.end and n.value is not None and abs(c.value - n.value) < 1e-6
+            for c in by_model
+        ):
+            d = Decided(n, "claim", None, None)  # the model settled it
+        if d.decision == "claim":
+            out.claims += 1
+        elif d.decision == "not_counted":
+            out.not_counted[d.reason or ""] = out.not_counted.get(d.reason or "", 0) + 1
+        else:
+            cs, ce = clause_around(text.text, n.start, n.end)
+            qs, qe, quote = text.snippet(cs, ce)
+            out.undecided.append(
+                ProseNumber(
+                    value=n.value,
+                    unit=n.unit,
+                    start=s,
+                    end=e,
+                    clause=Span(start=qs, end=qe, snippet=quote),
+                )
+            )
+    out.not_counted = dict(sorted(out.not_counted.items()))
+    return out
 
 
 # Text addressed to a model rather than to readers of a government report. The Chinese and
@@ -145,10 +193,15 @@ def audit_prose(
     record.findings.extend(injections(doc))
     regions = prose_regions(record, sections, len(doc.text.text))
     model_claims = model.figures(doc, regions) if model is not None else []
-    record.claims = merge_claims(rule_claims(doc, regions), model_claims)
+    found = _found(doc, regions)
+    record.claims = merge_claims(_claims(doc, found), model_claims)
+    record.prose = prose_numbers(doc, regions, found, record.claims)
     if record.format == "pre2019":
         return
     record.contradictions, mismatches = check_claims(record)
+    used = {(span.start, span.end) for span in record.settled_by_prose.values()}
+    for c in record.contradictions:
+        c.used_to_read = (c.start, c.end) in used
     record.findings.extend(mismatches)
     shares, mismatches = check_shares(record, doc.text.original)
     record.contradictions.extend(shares)

@@ -95,7 +95,7 @@ _SUBJECTS: tuple[tuple[str, str], ...] = (
     ("received", r"本年(?:度)?新收(?:政府信息公开申请)?(?:数量)?"),
     (
         "carried_out",
-        r"(?:结转|转)(?:至|到|入)?下(?:一)?年(?:度)?(?:继续)?(?:办理|处理)?|(?:结转|转)(?:至|到|入)?\d{4}年(?:度)?(?:继续)?(?:办理|处理)?|结转下年度继续办理",
+        r"(?:结转|转|顺延|延期)(?:至|到|入)?下(?:一)?年(?:度)?(?:继续)?(?:办理|处理|答复)?|(?:结转|转|顺延)(?:至|到|入)?\d{4}年(?:度)?(?:继续)?(?:办理|处理|答复)?|结转下年度继续办理",
     ),
     ("review.upheld", r"行政复议[^，,。；;\d]{0,10}?(?:结果)?维持(?:原(?:具体)?(?:行政)?行为)?"),
     ("review.corrected", r"行政复议[^，,。；;\d]{0,10}?(?:结果)?(?:纠正|纠错|撤销|确认违法)"),
@@ -122,7 +122,7 @@ _SUBJECT_RES = tuple((t, re.compile(loose(p))) for t, p in _SUBJECTS)
 # "行政许可审批事项3189项"): anything else means the number counts something else.
 _FILLER = (
     r"(?:政府信息公开|依申请公开|政府信息|信息公开|申请|事项|案件|案|决定书|决定|答复|审批|类|的|"
-    r"情形|情况|数量|件数|结果|措施|办件|相关|已|均|共计|合计|总计|累计|共|为|达|计|了|有|\s)*"
+    r"情形|情况|数量|件数|结果|措施|办件|审批件|相关|已|均|共计|合计|总计|累计|共|为|达|计|了|有|\s)*"
 )
 _FILLER_RE = re.compile(_FILLER + r"$")
 
@@ -144,7 +144,8 @@ _VERBS: tuple[tuple[str, str, str], ...] = (
     # 行政复议2件，其中维持1件: an outcome whose case the sentence named
     ("upheld", r"维持", "review"),
     ("corrected", r"纠正|纠错|撤销|确认违法", "review"),
-    ("pending", r"尚未审结|未审结|正在审理|尚在审理", "review"),
+    ("pending", r"尚未审结|未审结|正在审理|尚在审理|审理中", "review"),
+    ("other", r"其他结果|结果其他", "review"),
 )
 _VERB_RES = tuple((t, re.compile(loose(p)), kind) for t, p, kind in _VERBS)
 _OBJECTS = {
@@ -154,7 +155,9 @@ _OBJECTS = {
         + loose("申请")
         + r"(?!\s*人)(?:\s*公\s*开)?"
     ),
-    "document": re.compile(loose(r"(?:行政)?规范性文件|规章")),
+    "document": re.compile(
+        loose(r"(?:(?:行政)?法规[、和及与])?规章(?:[、和及与]|以及)(?:行政)?规范性文件|(?:行政)?规范性文件|规章")
+    ),
     "review": re.compile(loose(r"行政复议|行政诉讼|起诉")),
 }
 # Words that show a number counts something the tables do not: posts, hotline tickets,
@@ -377,9 +380,9 @@ def _classify(cl: _Clause) -> tuple[str, int, int] | None:
         if _PART_OF.search(phrase):
             topic += PART  # 网上申请11件, 按期答复50件: a part of the applications
         else:
-            who = {col for col, p in _APPLICANTS.items() if p.search(phrase)}
-            if len(who) == 1:
-                topic += "@" + who.pop()  # 收到自然人申请13件: one column of the table
+            who = applicant(phrase)
+            if who is not None:  # 收到自然人申请13件: one column of the new applications
+                topic = ("received" if topic == "applications" else topic) + "@" + who
     return topic, s, e
 
 
@@ -390,10 +393,27 @@ _PART_OF = re.compile(
     r"当面|网络|网上|在线|信函|邮寄|传真|电子邮件|邮件|现场|窗口|按期|按时|如期|逾期|超期|延期|"
     r"当场|当日|期限内"
 )
+# The applicant columns of the table, by the words reports use for them. `org` is every
+# organisation column together (法人或其他组织).
 _APPLICANTS = {
     "natural": re.compile(r"自然人|公民|个人|群众"),
-    "org": re.compile(r"法人|企业|其他组织|社会组织|律师|科研|公益"),
+    "commercial": re.compile(r"商业企业|企业"),
+    "research": re.compile(r"科研机构"),
+    "nonprofit": re.compile(r"社会公益组织|公益组织"),
+    "legal": re.compile(r"法律服务机构|律师事务所|律师"),
+    "org": re.compile(r"法人|其他组织|社会组织"),
 }
+_APPLICANT_ANY = re.compile("|".join(p.pattern for p in _APPLICANTS.values()))
+
+
+def applicant(phrase: str) -> str | None:
+    """The applicant column a phrase names, None when it names none or several."""
+    who = {col for col, p in _APPLICANTS.items() if p.search(phrase)}
+    if len(who) > 1 and "org" in who:
+        who.discard("org")  # 法人或其他组织中的商业企业: the narrower column
+    if "commercial" in who and "nonprofit" in who:
+        who.discard("commercial")
+    return who.pop() if len(who) == 1 else None
 
 
 _POWERS = ("licensing", "penalty", "coercion")
@@ -426,6 +446,12 @@ def _subject_of(cl: _Clause) -> tuple[str, int, int] | None:
     if after is not None:
         topic, e = after
         return _unit_fits(topic, c.unit, c.start, e)
+    behind = _object_verb_after(cl)
+    if behind is not None:
+        return behind
+    carried = _applicant_of_head(cl)
+    if carried is not None:
+        return carried
     # An object alone: "依申请公开12件", "规范性文件3件".
     for kind in ("application", "document"):
         obj = _nearest(_OBJECTS[kind], cl.text, cl.b0, c.start)
@@ -435,6 +461,50 @@ def _subject_of(cl: _Clause) -> tuple[str, int, int] | None:
             shared = _document_verb_in_sentence(cl, obj.start())
             return _verb_topic(cl, shared, kind, obj.start(), c.end)
     return None
+
+
+# What may stand between an object and its action after the number ("7件规范性文件予以废止",
+# "16件申请已按期答复").
+_BETWEEN_AFTER = re.compile(r"(?:已|均|予以|被|决定|依法|全部|宣布|按期|按时|及时|当场|逾期|\s)*")
+
+
+def _object_verb_after(cl: _Clause) -> tuple[str, int, int] | None:
+    """The number before its object and action: "N件规范性文件予以废止"."""
+    text, c = cl.text, cl.c
+    for kind in ("document", "application"):
+        obj = _OBJECTS[kind].search(text, c.end, cl.a1)
+        if obj is None or text[c.end : obj.start()].strip():
+            continue
+        gap = _BETWEEN_AFTER.match(text, obj.end(), cl.a1)
+        at = gap.end() if gap else obj.end()
+        for topic, pattern, k in _VERB_RES:
+            if k != kind:
+                continue
+            m = pattern.match(text, at)
+            if m is not None and m.end() <= cl.a1:
+                return _verb_topic(cl, topic, kind, c.start, m.end())
+    return None
+
+
+def _applicant_of_head(cl: _Clause) -> tuple[str, int, int] | None:
+    """An applicant column after a count of applications in the same sentence ("收到申请
+    61件，涉及自然人50件、商业企业6件"): that column of the head's applications."""
+    text, c = cl.text, cl.c
+    who = _nearest(_APPLICANT_ANY, text, cl.b0, c.start)
+    if who is None or not _gap_ok(text[who.end() : c.start], 6):
+        return None
+    column = applicant(who.group(0))
+    head = _nearest(_OBJECTS["application"], text, cl.s0, who.start())
+    if column is None or head is None:
+        return None
+    verb = None
+    for topic, pattern, kind in _VERB_RES:
+        if kind == "application":
+            m = _nearest(pattern, text, cl.s0, who.start())
+            if m is not None and (verb is None or m.end() > verb[0]):
+                verb = (m.end(), topic)
+    topic = verb[1] if verb is not None else "received"
+    return _unit_fits(f"{topic}@{column}", c.unit, who.start(), c.end)
 
 
 def _subject_end(cl: _Clause, subject: tuple[str, int]) -> int:
@@ -455,10 +525,13 @@ def _verb_topic(
     if kind == "application":
         return _unit_fits(verb or "applications", c.unit, s, e)
     if kind == "review":
+        # The outcome of the cases the sentence last named (行政诉讼…，其中维持N件): a new
+        # case word ends the one before it.
         case = _nearest(_OBJECTS["review"], cl.text, cl.s0, s)
-        if verb is None or case is None or "复议" not in case.group(0):
-            return None  # an outcome of a lawsuit: which group, the prose does not say
-        return _unit_fits(f"review.{verb}", c.unit, s, e)
+        if verb is None or case is None or "分别" in cl.text[case.end() : c.start]:
+            return None  # 复议N件、诉讼M件，分别维持…: which is which, left to a reader
+        group = "review" if "复议" in case.group(0) and "起诉" not in case.group(0) else "litigation"
+        return _unit_fits(f"{group}.{verb}", c.unit, s, e)
     topic = _document_topic(verb, c.unit)
     if topic is None:
         return None
@@ -466,9 +539,12 @@ def _verb_topic(
     obj = _nearest(_OBJECTS["document"], cl.text, cl.s0, c.start) or _OBJECTS["document"].search(
         cl.text, c.end, cl.a1
     )
+    named = obj.group(0).replace(" ", "") if obj is not None else ""
     row = (
-        "rules"
-        if obj is not None and obj.group(0).replace(" ", "").endswith("规章")
+        "rules+normative_docs"
+        if "规章" in named and "规范性文件" in named
+        else "rules"
+        if named.endswith("规章")
         else "normative_docs"
     )
     return _unit_fits(f"{row}.{topic}" if topic != "any" else row, c.unit, s, e)
@@ -588,10 +664,18 @@ _DIGIT = re.compile(r"\d")
 
 
 def _last_digit(text: str, start: int, end: int) -> int:
+    """Where the last number before `end` ends; a year does not end a clause ("结转至
+    2024年办理3件": the subject goes on past it)."""
     last = start
-    for m in _DIGIT.finditer(text, start, end):
+    for m in _DIGITS.finditer(text, start, end):
+        if len(m.group()) == 4 and _YEAR_AFTER.match(text, m.end()):
+            continue
         last = m.end()
     return last
+
+
+_DIGITS = re.compile(r"\d+")
+_YEAR_AFTER = re.compile(r"\s*年")
 
 
 _YEAR = re.compile(r"\d{4}\s*年")

@@ -172,6 +172,7 @@ def report_summary(record: ReportRecord, original: str | None = None) -> str:
             where = _where(Span(start=c.start, end=c.end, snippet=c.quote), original)
             lines.append(f"- {doubt_text(record, c)} — 见 {where}")
         lines.append("")
+    lines += _undecided_lines(record, original)
     by_cause: dict[str, Counter[str]] = {}
     for f in unchecked:
         by_cause.setdefault(_unchecked_cause(f, record), Counter())[f.rule] += 1
@@ -179,6 +180,25 @@ def report_summary(record: ReportRecord, original: str | None = None) -> str:
         listed = "，".join(f"{RULE_NAMES.get(r, r)} {n} 项" for r, n in rules.items())
         lines += [f"{cause}：{listed}。", ""]
     return "\n".join(lines)
+
+
+def _undecided_lines(record: ReportRecord, original: str | None) -> list[str]:
+    """The prose numbers the rules could not place: what the tool did not understand."""
+    undecided = record.prose.undecided
+    if not undecided:
+        return []
+    lines = [
+        f"### 正文中未能判断的数字（{len(undecided)}/{record.prose.numbers}，请人工查看）",
+        "",
+    ]
+    for n in undecided:
+        where = (
+            f"第 {original.count(chr(10), 0, n.start) + 1} 行"
+            if original is not None
+            else f"第 {n.start} 字"
+        )
+        lines.append(f"- 「{' '.join(n.clause.snippet.split())}」中的 {n.value}{n.unit}（{where}）")
+    return [*lines, ""]
 
 
 class SummaryWriter:

@@ -91,6 +91,11 @@ class TableRead:
     chosen: dict[str, str] = field(default_factory=dict)
     # Rows whose run of values could as well be a neighbour's, with the reason.
     doubtful: dict[str, str] = field(default_factory=dict)
+    # Rows left with several readings of one printed run: each reading's values, by the
+    # row's keys (what another source, such as the prose, may choose among).
+    open_rows: dict[str, tuple[tuple[str, ...], list[tuple[Number | None, ...]]]] = field(
+        default_factory=dict
+    )
 
 
 _ROW_SUM: tuple[Sum, ...] = ((6, (0, 1, 2, 3, 4, 5)),)
@@ -477,6 +482,8 @@ def _resolve(
             for key in spec.keys:
                 table.unreadable[key] = reason or "没有数值"
             continue
+        if len({values(o) for o in opts}) > 1:
+            table.open_rows[spec.row] = (spec.keys, list(dict.fromkeys(values(o) for o in opts)))
         for i, key in enumerate(spec.keys):
             column = [o[i] for o in opts]
             vals = [c.value if c else None for c in column]

@@ -174,6 +174,12 @@ def read_report(
     _merge(record, doc.text, tables.active, active, "未找到表二")
     _merge(record, doc.text, tables.applications, apps, "未找到表三")
     _merge(record, doc.text, tables.review, K.REVIEW_KEYS, "未找到表四")
+    for table in (tables.active, tables.applications, tables.review):
+        record._open_rows.update(
+            (row, (keys, opts))
+            for row, (keys, opts) in table.open_rows.items()
+            if any(k in record.ambiguous for k in keys)
+        )
     if guessed is not None:
         for table in (tables.active, tables.applications, tables.review):
             guessed.update(k for k in record.cells if _row_of(k) in table.guessed)

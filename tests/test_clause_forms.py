@@ -1,0 +1,171 @@
+"""The forms of prose statements the clause reader must follow, whatever the words between.
+
+Every sentence here is invented, in a form reports use; none is copied from a report."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.ingest.normalise import normalise
+from extractor.prose.align import narrative_sums, readings
+from extractor.prose.claims import find_claims
+from schemas import Extraction, ReportRecord
+from tests.test_tables import zero_cells
+
+
+def claims(text: str) -> list[tuple[str, int | float]]:
+    norm = normalise(text).text
+    return [(c.topic, c.value) for c in find_claims(norm)]
+
+
+# Form 1: the number before its subject or its predicate.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("经清理，7件规范性文件予以废止或宣布失效。", [("normative_docs.repealed", 7)]),
+        ("另有23件顺延至下一年度答复。", [("carried_out", 23)]),
+        ("另有5件申请转入下年度继续办理。", [("carried_out", 5)]),
+        ("结转至2032年办理9件。", [("carried_out", 9)]),
+        ("16件申请已按期答复完毕。", [("handled?", 16)]),
+        ("3件申请决定予以公开，2件部分公开。", [("granted", 3), ("partial", 2)]),
+    ],
+)
+def test_the_number_before_its_subject_or_predicate(text, expected):
+    assert claims(text) == expected
+
+
+# Form 2: a subject carried from the head clause (其中, 分别, 均), ended by a new subject.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "发生行政诉讼19件，其中结果维持8件、结果纠正1件、其他结果3件、尚未审结7件。",
+            [
+                ("litigation", 19),
+                ("litigation.upheld", 8),
+                ("litigation.corrected", 1),
+                ("litigation.other", 3),
+                ("litigation.pending", 7),
+            ],
+        ),
+        (
+            "收到行政复议申请6件，其中维持4件，其他结果2件。",
+            [("review", 6), ("review.upheld", 4), ("review.other", 2)],
+        ),
+        (
+            "行政复议4件、行政诉讼2件，分别维持3件和1件。",
+            [("review", 4), ("litigation", 2)],
+        ),
+        (
+            "行政诉讼5件，其中维持2件；行政复议3件，其中纠正1件。",
+            [
+                ("litigation", 5),
+                ("litigation.upheld", 2),
+                ("review", 3),
+                ("review.corrected", 1),
+            ],
+        ),
+    ],
+)
+def test_a_subject_carried_from_the_head_clause(text, expected):
+    assert claims(text) == expected
+
+
+# Form 3: applicant breakdowns, the new applications' columns unless the clause says otherwise.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "本年新收申请61件，涉及自然人50件、商业企业6件、科研机构1件、法律服务机构4件。",
+            [
+                ("received", 61),
+                ("received@natural", 50),
+                ("received@commercial", 6),
+                ("received@research", 1),
+                ("received@legal", 4),
+            ],
+        ),
+        (
+            "其中自然人提出申请35件，法人或其他组织提出申请7件。",
+            [("received@natural", 35), ("received@org", 7)],
+        ),
+        ("社会公益组织申请2件。", [("received@nonprofit", 2)]),
+    ],
+)
+def test_applicant_breakdowns(text, expected):
+    assert claims(text) == expected
+
+
+def test_an_applicant_column_reads_that_column_of_the_new_applications_first():
+    record = ReportRecord(
+        source="x",
+        body=None,
+        year=2030,
+        format="2021",
+        cells=zero_cells("2021"),
+        extraction=Extraction(backend="rules"),
+    )
+    assert readings("received@commercial", record)[0] == ("applications.new.commercial",)
+    assert readings("received@org", record)[0] == tuple(
+        f"applications.new.{c}" for c in ("commercial", "research", "nonprofit", "legal", "other_org")
+    )
+
+
+# Form 4: the combined categories of the 2019 table.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("本年新公开行政法规、规章和规范性文件11条。", [("rules+normative_docs.issued", 11)]),
+        ("公开行政许可审批件48件。", [("licensing", 48)]),
+    ],
+)
+def test_combined_categories(text, expected):
+    assert claims(text) == expected
+
+
+def test_a_combined_category_reads_both_rows():
+    record = ReportRecord(
+        source="x",
+        body=None,
+        year=2020,
+        format="2019",
+        cells=zero_cells("2019"),
+        extraction=Extraction(backend="rules"),
+    )
+    got = readings("rules+normative_docs.issued", record)
+    assert ("active.rules.published", "active.normative_docs.published") in got
+    assert ("active.rules.made", "active.normative_docs.made") in got
+
+
+# Form 5: a total with its parts in brackets that do not add up.
+def test_a_bracketed_list_whose_parts_miss_the_total():
+    text = normalise(
+        "全年共公开政府信息900条（其中组织机构类信息40条，政策文件类信息300条，其他信息500条）。"
+    ).text
+    got = list(narrative_sums(text, 0, len(text)))
+    assert [(total, parts, running) for _, _, total, parts, running in got] == [
+        (900, [40, 300, 500], 840)
+    ]
+
+
+def test_a_bracketed_list_whose_parts_add_up_is_no_finding():
+    text = normalise("全年共公开政府信息880条（其中机构类信息80条，其他信息800条）。").text
+    assert list(narrative_sums(text, 0, len(text))) == []
+
+
+# Form 6: the subject must be in the number's own clause; other things are never claims.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "下发《档案管理办法》等规章制度，全年共发布信息58条。",
+        "制定规范性文件管理制度，累计发布动态156条。",
+        "举办政务公开培训4期，参训240人次。",
+        "召开新闻发布会6场。",
+        "办理12345热线工单310件。",
+        "受理群众来信12件。",
+        "行政复议工作培训2次。",
+        "网站访问量达30万次。",
+    ],
+)
+def test_hard_negatives(text):
+    assert claims(text) == []
