@@ -161,7 +161,7 @@ class ProseNumbers(BaseModel):
     not_counted: dict[str, int] = Field(
         default_factory=dict,
         description="numbers that count something the tables do not, by class (date_time, "
-        "identifier, share, ordinal, people, meetings, posts, money, hotline, other_bodies, "
+        "identifier, share, change, ordinal, people, meetings, posts, money, hotline, other_bodies, "
         "not_ours, other_things, no_count)",
     )
     undecided: list[ProseNumber] = Field(

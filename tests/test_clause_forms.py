@@ -169,3 +169,33 @@ def test_a_bracketed_list_whose_parts_add_up_is_no_finding():
 )
 def test_hard_negatives(text):
     assert claims(text) == []
+
+
+# Outcome words as reports vary them: a negation is never the positive outcome.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("不同意公开3件，同意公开8件。", [("denied", 3), ("granted", 8)]),
+        ("部分同意公开2件。", [("partial", 2)]),
+        ("属于非本机关掌握的信息4件。", [("unavailable.not_held", 4)]),
+        ("不属于本机关掌握范围的申请5件。", [("unavailable.not_held", 5)]),
+        ("申请人逾期不补正2件。", [("other.overdue_correction", 2)]),
+        ("申请人逾期未缴纳费用1件。", [("other.overdue_fee", 1)]),
+        ("政府集中采购项目12个。", [("procurement.items", 12)]),
+    ],
+)
+def test_outcome_words_and_their_negations(text, expected):
+    assert claims(text) == expected
+
+
+# A difference from another year is not a count of this year's table.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "较上年增加5件。",
+        "比去年同期减少12件。",
+        "同比下降3件。",
+    ],
+)
+def test_a_change_from_another_year_is_no_claim(text):
+    assert claims(text) == []

@@ -26,6 +26,7 @@ def _decisions(text: str) -> list[tuple[str, str | None]]:
         ("咨询电话：0000-7654321。", [("0000", "identifier"), ("7654321", "identifier")]),
         ("依照《某某办法》（某政〔2031〕7号）执行。", [("2031", "identifier"), ("7", "identifier")]),
         ("按期答复率为98.5%。", [("98.5", "share")]),
+        ("收到申请30件，较上年增加5件。", [("30", "claim"), ("5", "change")]),
         ("第三十二条规定", []),  # an article number in Chinese is a word, not a count
         ("组织业务培训3场，参训人员120人次。", [("3", "meetings"), ("120", "people")]),
         ("门户网站发布动态信息356条。", [("356", "posts")]),

@@ -85,6 +85,11 @@ def readings(topic: str, record: ReportRecord) -> list[Reading]:
     if topic.split(".")[0] in ("denied", "unavailable", "not_processed"):
         # "因不掌握等原因无法提供7件": the row, or the category the reason leads
         return [(_app(topic),), _category(cells, topic.split(".")[0])]
+    if topic.startswith("other."):  # 逾期不补正N件: that row where the layout prints it
+        row = (_app(topic),)
+        return [row, _category(cells, "other")] if row[0] in cells else [_category(cells, "other")]
+    if topic == "procurement.items":
+        return [("active.procurement.items",)] if fmt == "2019" else []
     if topic == "review":
         return [("review.total",)]
     if topic.startswith("review.") and topic != "review.all_upheld":

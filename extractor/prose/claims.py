@@ -66,8 +66,9 @@ def _value(text: str) -> Number | None:
 # Self-contained subjects: the words alone say which cells are meant. (topic, pattern)
 _SUBJECTS: tuple[tuple[str, str], ...] = (
     ("granted_partial", r"(?:予以公开|同意公开|公开)(?:及|和|与|、|或)部分公开"),
-    ("partial", r"部分公开"),
-    ("granted", r"予以公开|同意公开|全部公开|准予公开"),
+    ("partial", r"部分(?:同意|予以)?公开"),
+    ("denied", r"不同意公开"),
+    ("granted", r"予以公开|(?<![不部分])同意公开|全部公开|准予公开"),
     ("denied+", r"不予公开等(?:其他|其它)?(?:类型|情形|情况)?"),
     ("unavailable+", r"无法提供等(?:其他|其它)?(?:类型|情形|情况)?"),
     ("not_processed+", r"不予处理等(?:其他|其它)?(?:类型|情形|情况)?"),
@@ -81,7 +82,7 @@ _SUBJECTS: tuple[tuple[str, str], ...] = (
     ("denied.enforcement_file", r"行政执法案卷"),
     ("denied.inquiry", r"行政查询(?:事项|类)?"),
     ("unavailable", r"无法提供"),
-    ("unavailable.not_held", r"不掌握|信息不存在"),
+    ("unavailable.not_held", r"不掌握|信息不存在|非本(?:机关|单位|部门)(?:所)?掌握|不属于本(?:机关|单位|部门)(?:所)?掌握"),
     ("unavailable.needs_creation", r"没有现成信息|需要?另行制作"),
     ("unavailable.unclear", r"(?:申请)?内容(?:仍)?不明确"),
     ("not_processed", r"不予处理"),
@@ -90,7 +91,10 @@ _SUBJECTS: tuple[tuple[str, str], ...] = (
     ("not_processed.publication", r"公开出版物"),
     ("not_processed.excessive", r"大量反复申请"),
     ("not_processed.confirmation", r"确认或重新出具"),
+    ("other.overdue_correction", r"逾期(?:不|未)补正"),
+    ("other.overdue_fee", r"逾期未(?:按收费通知要求)?(?:缴纳|缴|交纳|交)(?:费用|费)"),
     ("other_processing", r"其他处理"),
+    ("procurement.items", r"(?:政府)?集中采购项目"),
     ("carried_in", r"上(?:一)?年(?:度)?结转|从上年(?:度)?结转"),
     ("received", r"本年(?:度)?新收(?:政府信息公开申请)?(?:数量)?"),
     (
@@ -122,7 +126,7 @@ _SUBJECT_RES = tuple((t, re.compile(loose(p))) for t, p in _SUBJECTS)
 # "行政许可审批事项3189项"): anything else means the number counts something else.
 _FILLER = (
     r"(?:政府信息公开|依申请公开|政府信息|信息公开|申请|事项|案件|案|决定书|决定|答复|审批|类|的|"
-    r"情形|情况|数量|件数|结果|措施|办件|审批件|相关|已|均|共计|合计|总计|累计|共|为|达|计|了|有|\s)*"
+    r"情形|情况|数量|件数|结果|措施|办件|审批件|相关|范围|已|均|共计|合计|总计|累计|共|为|达|计|了|有|\s)*"
 )
 _FILLER_RE = re.compile(_FILLER + r"$")
 
@@ -253,6 +257,15 @@ def _gap_ok(gap: str, limit: int = 14) -> bool:
     return len(gap) <= limit and not _GAP_VETO.search(gap) and bool(_FILLER_RE.match(gap))
 
 
+# After a self-contained subject, "的信息" may name what it counts ("属于不掌握的信息4件");
+# after an action it may not ("发布信息58条" counts posts).
+_SUBJECT_FILLER_RE = re.compile(r"(?:的信息|" + _FILLER[3:] + r"$")
+
+
+def _subject_gap_ok(gap: str, limit: int = 14) -> bool:
+    return len(gap) <= limit and not _GAP_VETO.search(gap) and bool(_SUBJECT_FILLER_RE.match(gap))
+
+
 def _document_topic(verb: str | None, unit: str) -> str | None:
     if verb == "not_ours" or unit == "万元":
         return None
@@ -281,7 +294,7 @@ def _subject_before(cl: _Clause) -> tuple[str, int] | None:
     best: tuple[int, int, str, int] | None = None  # (end, -start, topic, start)
     for topic, pattern in _SUBJECT_RES:
         m = _nearest(pattern, text, cl.b0, c.start)
-        if m is None or not _gap_ok(text[m.end() : c.start]):
+        if m is None or not _subject_gap_ok(text[m.end() : c.start]):
             continue
         key = (m.end(), -m.start())
         if best is None or key > best[:2]:

@@ -50,6 +50,7 @@ REASONS = (
     "identifier",  # document, article, phone, page or house number; a code or address
     "date_time",  # a year, a date, a time, a duration
     "share",  # a percentage, a ratio, a multiple
+    "change",  # a difference from another year (较上年增加N件)
     "ordinal",  # a list item's number, 第N
     "people",  # persons, visits by persons
     "meetings",  # meetings, trainings, events, inspections
@@ -134,6 +135,10 @@ _DATE_SHAPE = re.compile(r"\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2})?|\d{1,2}:\d{2
 _YEAR = re.compile(r"(?:19|20)\d{2}$")
 _SHARE_AFTER = re.compile(r"\s*(?:%|％|‰|个百分点|成(?![立为效果员])|倍)")
 _SHARE_BEFORE = re.compile(r"(?:占|比例|比率|率为|率达|提高|下降|增长|同比|环比)[^\d，,。；;]{0,4}$")
+_CHANGE_BEFORE = re.compile(
+    r"(?:较|比|同比|环比)(?:上年|去年|上一年|前一年|\d{4}年)?[^\d，,。；;]{0,6}(?:增加|减少|增长|下降|上升|多|少)"
+    r"[^\d，,。；;]{0,2}$"
+)
 _ORDINAL_BEFORE = re.compile(r"(?:第|[（(])\s*$")
 _ORDINAL_AFTER = re.compile(r"\s*(?:[）)]|[、．.](?!\d)|是)")
 _PEOPLE = re.compile(r"人次|人|名|位|户|万人|余人|多人|余名")
@@ -194,9 +199,11 @@ def reason_of(text: str, n: Numeral, lo: int, hi: int) -> str | None:
         return "date_time"
     if text[max(lo, s - 1) : s] in ("年", "月") and text[e : e + 1] in ("年", "月", "日"):
         return "date_time"
-    # shares
+    # shares and changes
     if _SHARE_AFTER.match(text, e) or _SHARE_BEFORE.search(before):
         return "share"
+    if _CHANGE_BEFORE.search(text, max(lo, s - 16), s):
+        return "change"
     # ordinals and list numbers
     if _ORDINAL_BEFORE.search(before) or (not n.unit and _ORDINAL_AFTER.match(text, e)):
         return "ordinal"
