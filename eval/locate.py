@@ -6,8 +6,9 @@ built on it grades the product with its own answer: a reader that swaps two equa
 cells would change the cell it believes in, and be right by construction. This locator uses
 the gold values only: a row of table 三 (seven values) or table 四 (fifteen) is found where
 its gold values are printed in order, kept apart by nothing but spaces, tabs, line breaks,
-HTML tags or separators (or glued together), and used only when it is printed exactly once
-in its table's part of the text; otherwise the cell is not located and no case is built.
+HTML tags or separators (or glued together), when it is printed exactly once in its table's
+part of the text, or when every row of table 三 is found so, one after the other in printed
+order; otherwise the cell is not located and no case is built.
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ def _regions(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
     return (start, middle), (middle, end if end > 0 else len(text))
 
 
+def _pattern(values: list[int | float]) -> re.Pattern[str]:
+    return re.compile(_BEFORE + _SEP.join(f"({re.escape(printed(v))})" for v in values) + _AFTER)
+
+
 def _row_spans(
     text: str, values: list[int | float], region: tuple[int, int]
 ) -> list[tuple[int, int]] | None:
@@ -67,8 +72,31 @@ def row_keys(key: str, cells: Cells) -> list[str] | None:
     return None
 
 
+def _table_spans(
+    text: str, cells: Cells, region: tuple[int, int]
+) -> dict[str, tuple[int, int]] | None:
+    """Every cell of table 三, when each row's gold values are printed in order and the rows
+    follow one another in printed order: row by row, the first place after the row before.
+    None when a row is not so printed (a collapsed repeat, a blank left without trace)."""
+    other_split = F.application_key("other.overdue_correction", "total") in cells
+    out: dict[str, tuple[int, int]] = {}
+    at = region[0]
+    for row in F.application_rows(other_split):
+        keys = [F.application_key(row, c) for c in F.APPLICANT_COLUMNS]
+        values = [cells.get(k) for k in keys]
+        if any(v is None for v in values):
+            return None
+        m = _pattern(values).search(text, at, region[1])  # type: ignore[arg-type]
+        if m is None:
+            return None
+        out.update((k, m.span(i + 1)) for i, k in enumerate(keys))
+        at = m.end()
+    return out
+
+
 def locate(text: str, cells: Cells, key: str) -> tuple[int, int] | None:
-    """The span of `key`'s printed value in `text`, or None when it cannot be told for sure."""
+    """The span of `key`'s printed value in `text`, or None when it cannot be told for sure:
+    its row printed once in its table, or every row of table 三 found in printed order."""
     keys = row_keys(key, cells)
     regions = _regions(text)
     if keys is None or regions is None:
@@ -78,7 +106,12 @@ def locate(text: str, cells: Cells, key: str) -> tuple[int, int] | None:
         return None
     region = regions[0] if key.startswith("applications.") else regions[1]
     spans = _row_spans(text, values, region)  # type: ignore[arg-type]
-    return spans[keys.index(key)] if spans else None
+    if spans:
+        return spans[keys.index(key)]
+    if key.startswith("applications."):
+        table = _table_spans(text, cells, region)
+        return table.get(key) if table else None
+    return None
 
 
 def replace(text: str, span: tuple[int, int], value: int | float) -> str:
