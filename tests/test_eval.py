@@ -475,3 +475,19 @@ REVIEW = tuple(
     for g in ("review", "litigation.direct", "litigation.after_review")
     for o in ("upheld", "corrected", "other", "pending", "total")
 )
+
+
+def test_the_saved_figures_are_what_the_evaluation_measures_today(metrics, real_run, hybrid, cases):
+    """eval/figures.json (from which the README's table is written) holds today's figures:
+    a change that moves one fails here until `python -m eval --backends rules,hybrid --json
+    eval/figures.json && python -m eval.readme` is run."""
+    from eval.evaluate import ablation, example_cases
+    from eval.readme import FIGURES, load
+
+    saved = load(FIGURES)
+    assert saved["rules"] == metrics["rules"]
+    assert saved["real"] == real_eval.totals(real_run)[0].metrics()
+    assert saved["hybrid"] == hybrid.metrics()
+    same = evaluate(example_cases(cases), "rules").metrics()
+    assert saved["rules_examples"] == same
+    assert saved["hybrid_vs_rules"] == ablation(hybrid.metrics(), same)
