@@ -9,7 +9,8 @@ prose figures that contradict it. Kinds:
 - clean: a report as it is;
 - prose_changed: one figure in the prose changed so that no reading of the table fits it;
 - table_changed: one table cell changed (prose figures about it now contradict, and the
-  arithmetic breaks);
+  arithmetic breaks), placed by the evaluation's own locator (eval/locate.py), never by the
+  product's evidence;
 - both_changed: table and prose changed together, consistently (clean);
 - layout_noise: the same report in another layout with scraping noise (clean);
 - hard_negative: figures that are not claims added to the prose (clean).
