@@ -9,7 +9,8 @@ prose figures that contradict it. Kinds:
 - clean: a report as it is;
 - prose_changed: one figure in the prose changed so that no reading of the table fits it;
 - table_changed: one table cell changed (prose figures about it now contradict, and the
-  arithmetic breaks);
+  arithmetic breaks), placed by the evaluation's own locator (eval/locate.py), never by the
+  product's evidence;
 - both_changed: table and prose changed together, consistently (clean);
 - layout_noise: the same report in another layout with scraping noise (clean);
 - hard_negative: figures that are not claims added to the prose (clean).
@@ -33,13 +34,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from eval import national_format as F  # noqa: E402
+from eval.locate import locate, replace  # noqa: E402
 from eval.synth import LAYOUTS, random_cells, render_report  # noqa: E402
-from extractor.extract import extract_path  # noqa: E402
 from schemas import Case, ExpectedClaim, ExpectedFailure, GoldReport  # noqa: E402
-from schemas import keys as K  # noqa: E402
 
 Cells = dict[str, int | float | None]
-APP = K.application_key
+APP = F.application_key
 SEEDS = ROOT / "eval" / "fixtures" / "seeds"
 SEED_CLAIMS = ROOT / "eval" / "fixtures" / "seed_claims.json"
 
@@ -62,16 +63,16 @@ def oracle_failures(cells: Cells, fmt: str, year: int) -> list[ExpectedFailure]:
         if k.startswith("applications.") and k.endswith(".total")
     ]
     outcomes = [r for r in rows if r not in ("new", "carried_in", "total", "carried_out")]
-    for c in K.APPLICANT_COLUMNS:
+    for c in F.APPLICANT_COLUMNS:
         if v(APP("new", c)) + v(APP("carried_in", c)) != v(APP("total", c)) + v(
             APP("carried_out", c)
         ):
             out.append(ExpectedFailure(rule="balance", cells=[APP("new", c)]))
-    for c in K.APPLICANT_COLUMNS:
+    for c in F.APPLICANT_COLUMNS:
         if v(APP("total", c)) != sum(v(APP(r, c)) for r in outcomes):
             out.append(ExpectedFailure(rule="outcome_sum", cells=[APP("total", c)]))
     for r in rows:
-        if v(APP(r, "total")) != sum(v(APP(r, c)) for c in K.APPLICANT_PARTS):
+        if v(APP(r, "total")) != sum(v(APP(r, c)) for c in F.APPLICANT_PARTS):
             out.append(ExpectedFailure(rule="column_sum", cells=[APP(r, "total")]))
     for group, rule in (
         ("review", "review_sum"),
@@ -83,7 +84,7 @@ def oracle_failures(cells: Cells, fmt: str, year: int) -> list[ExpectedFailure]:
         ):
             out.append(ExpectedFailure(rule=rule, cells=[f"{group}.total"]))
     if year >= 2021 and fmt == "2019":
-        out.append(ExpectedFailure(rule="format_outdated", cells=[K.active_keys("2019")[0]]))
+        out.append(ExpectedFailure(rule="format_outdated", cells=[F.active_keys("2019")[0]]))
     if year >= 2021 and not split:
         out.append(ExpectedFailure(rule="format_outdated", cells=[APP("other.total", "natural")]))
     return out
@@ -548,20 +549,24 @@ def seed_cases(rng: random.Random) -> list[Case]:
                     values,
                 )
             )
-        record = extract_path(ROOT / gold.source)
-        for n, key in enumerate(
-            rng.sample(
-                [k for k in cells if k.endswith(".total") and k.startswith("applications.")], 3
-            )
-        ):
-            span = record.evidence[key]
+        # A table cell changed where the evaluation's own locator finds it printed (its row's
+        # gold values in order), never where the product says it read it; a cell it cannot
+        # place for sure gives no case.
+        totals = [k for k in cells if k.endswith(".total") and k.startswith("applications.")]
+        for n, key in enumerate(rng.sample(totals, 3)):
             new = (cells[key] or 0) + rng.choice((1, 2, 4))
+            span = locate(text, cells, key)
+            if span is None:
+                continue
             changed = dict(cells)
             changed[key] = new
-            mutated = text[: span.start] + str(new) + text[span.end :]
             cases.append(
                 case(
-                    "table_changed", mutated, changed, contradicted(claims, changed, gold.format), n
+                    "table_changed",
+                    replace(text, span, new),
+                    changed,
+                    contradicted(claims, changed, gold.format),
+                    n,
                 )
             )
         cases.append(case("layout_noise", noisy(text, rng), cells, []))

@@ -2,7 +2,12 @@
 
 Each report of `eval/fixtures/real/` is read as `extract` reads a `.txt` file (the provenance
 line cut off), and scored on its tables and prose (`eval/scoring.py`). Its prose variants
-(`eval/real.py`), each with one figure changed to contradict the table, are scored on prose.
+(`eval/real.py`), each with one figure changed to contradict the table, are scored on prose;
+its table variants (`eval/real_tables.py`), each with one printed cell changed, on the rules
+the validator finds broken.
+
+A ratio with nothing to count (no labelled contradiction, no report error) is `None`, printed
+`n/a`: it says nothing either way, and never satisfies a threshold.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from eval import real_tables
 from eval.real import RealCase, load, variants
 from eval.scoring import ProseScore, TableScore, score_prose, score_tables
 from extractor.errors import UnreadableInput
@@ -28,9 +34,18 @@ class Result:
 
 
 @dataclass
+class TableResult:
+    variant: real_tables.TableVariant
+    record: ReportRecord
+    score: real_tables.TableVariantScore
+    error: str | None = None
+
+
+@dataclass
 class RealRun:
     originals: list[Result] = field(default_factory=list)
     variants: list[Result] = field(default_factory=list)
+    tables: list[TableResult] = field(default_factory=list)
 
 
 def read(case: RealCase, backend: str = "rules") -> tuple[ReportRecord, str | None]:
@@ -58,11 +73,17 @@ def run(seed: int = 2026, cases: list[RealCase] | None = None) -> RealRun:
     for case in variants(originals, seed):
         record, error = read(case)
         out.variants.append(Result(case, record, None, score_prose(record, case), error))
+    records = {r.case.name: r.record for r in out.originals}
+    for variant in real_tables.variants(originals, seed):
+        record, error = read(variant.case)
+        scored = real_tables.score(variant, record, records[variant.case.report])
+        out.tables.append(TableResult(variant, record, scored, error))
     return out
 
 
-def _ratio(a: int, b: int) -> float:
-    return round(a / b, 4) if b else 1.0
+def _ratio(a: int, b: int) -> float | None:
+    """a / b; None (n/a) when there is nothing to count."""
+    return round(a / b, 4) if b else None
 
 
 @dataclass
@@ -91,6 +112,11 @@ class Sums:
     failed: int = 0
     prose_numbers: int = 0
     undecided: int = 0
+    table_variants: int = 0
+    table_cells_right: int = 0
+    ttp: int = 0
+    tfp: int = 0
+    tfn: int = 0
 
     def add_original(self, r: Result) -> None:
         t, p = r.tables, r.prose
@@ -124,7 +150,15 @@ class Sums:
         self.vfn += r.prose.fn
         self.on_doubtful_cells += r.prose.on_doubtful_cells
 
-    def metrics(self) -> dict[str, float | int]:
+    def add_table_variant(self, r: TableResult) -> None:
+        self.failed += r.error is not None
+        self.table_variants += 1
+        self.table_cells_right += r.score.cell_right
+        self.ttp += r.score.tp
+        self.tfp += r.score.fp
+        self.tfn += r.score.fn
+
+    def metrics(self) -> dict[str, float | int | None]:
         tp, fp, fn = self.tp + self.vtp, self.fp + self.vfp, self.fn + self.vfn
         return {
             "reports": self.reports,
@@ -148,10 +182,13 @@ class Sums:
             "contradiction_precision_variants": _ratio(self.vtp, self.vtp + self.vfp),
             "contradiction_recall_variants": _ratio(self.vtp, self.vtp + self.vfn),
             "contradictions_on_doubtful_cells": self.on_doubtful_cells,
+            "table_variants": self.table_variants,
+            "table_variant_cells_read": _ratio(self.table_cells_right, self.table_variants),
+            "rules_broken_labelled": self.ttp + self.tfn,
+            "validator_precision": _ratio(self.ttp, self.ttp + self.tfp),
+            "validator_recall": _ratio(self.ttp, self.ttp + self.tfn),
             "prose_numbers": self.prose_numbers,
-            "undecided_share": round(self.undecided / self.prose_numbers, 4)
-            if self.prose_numbers
-            else 0.0,
+            "undecided_share": _ratio(self.undecided, self.prose_numbers),
         }
 
 
@@ -166,6 +203,10 @@ def totals(run: RealRun) -> tuple[Sums, dict[str, Sums], dict[str, Sums]]:
     for r in run.variants:
         for s in (everything, layouts[r.case.layout], reports[r.case.report]):
             s.add_variant(r)
+    for t in run.tables:
+        case = t.variant.case
+        for s in (everything, layouts[case.layout], reports[case.report]):
+            s.add_table_variant(t)
     return everything, dict(sorted(layouts.items())), dict(reports)
 
 
@@ -199,7 +240,15 @@ def misses(run: RealRun) -> list[str]:
             ),
         ]
         lines += [f"{r.case.name} ({r.case.note.replace(chr(10), '')}): {m}" for m in found]
+    for t in run.tables:
+        found = [*([f"could not be read: {t.error}"] if t.error else []), *t.score.misses]
+        lines += [f"{t.variant.case.name} ({t.variant.case.note}): {m}" for m in found]
     return lines
+
+
+def shown(value: object) -> str:
+    """A figure as printed: `n/a` where there was nothing to measure."""
+    return "n/a" if value is None else str(value)
 
 
 def markdown(run: RealRun) -> str:
@@ -207,18 +256,18 @@ def markdown(run: RealRun) -> str:
     m = everything.metrics()
     out = [
         f"## Real corpus: {m['reports']} reports as scraped (eval/fixtures/real), "
-        f"{len(run.variants)} prose variants, rules path",
+        f"{len(run.variants)} prose variants, {len(run.tables)} table variants, rules path",
         "",
         "| metric | real |",
         "|---|---|",
-        *(f"| {k} | {v} |" for k, v in m.items()),
+        *(f"| {k} | {shown(v)} |" for k, v in m.items()),
         "",
         "### Per report",
         "",
         "| report | layout | cells right | body/year/format | false row/table/arithmetic "
         "| report errors found | figures found | contradictions tp/fp/fn | variants tp/fp/fn "
-        "| prose numbers undecided |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| table variants: rules tp/fp/fn | prose numbers undecided |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in run.originals:
         t = r.tables
@@ -230,15 +279,15 @@ def markdown(run: RealRun) -> str:
             f"| {len(t.false_findings['row_missing'])}/{len(t.false_findings['table_missing'])}"
             f"/{len(t.false_findings['arithmetic'])} | {t.errors_found}/{t.errors} "
             f"| {s.found}/{s.figures} | {s.tp}/{s.fp}/{s.fn} | {s.vtp}/{s.vfp}/{s.vfn} "
-            f"| {s.undecided}/{s.prose_numbers} |"
+            f"| {s.ttp}/{s.tfp}/{s.tfn} | {s.undecided}/{s.prose_numbers} |"
         )
     out += [
         "",
         "### Per layout",
         "",
         "| layout | reports | cells right | meta right | false findings | figures found "
-        "| contradiction P | contradiction R |",
-        "|---|---|---|---|---|---|---|---|",
+        "| contradiction P | contradiction R | validator P | validator R |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for layout, s in layouts.items():
         lm = s.metrics()
@@ -246,11 +295,12 @@ def markdown(run: RealRun) -> str:
         out.append(
             f"| {layout} | {s.reports} | {s.right}/{s.cells} ({lm['cell_accuracy']:.1%}) "
             f"| {s.meta_right}/{s.meta} | {false} | {s.found}/{s.figures} "
-            f"| {lm['contradiction_precision']} | {lm['contradiction_recall']} |"
+            f"| {shown(lm['contradiction_precision'])} | {shown(lm['contradiction_recall'])} "
+            f"| {shown(lm['validator_precision'])} | {shown(lm['validator_recall'])} |"
         )
     out += ["", "### What the rules path got wrong on the real corpus", ""]
     out += [f"- {line}" for line in misses(run)] or ["- nothing"]
     return "\n".join(out)
 
 
-__all__ = ["RealRun", "Result", "markdown", "misses", "run", "totals"]
+__all__ = ["RealRun", "Result", "TableResult", "markdown", "misses", "run", "shown", "totals"]

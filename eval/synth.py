@@ -1,7 +1,10 @@
 """Synthetic reports in the official format, rendered in the layouts scrapers produce.
 
 Used by the tests (every layout must read back exactly) and by the evaluation generator.
-Deterministic: the same cells and options give the same text.
+Deterministic: the same cells and options give the same text. Row order, column order and
+labels come from the evaluation's own description of the format (eval/national_format.py),
+not from the product's `schemas.keys`, so that the reader cannot agree with the renderer
+by sharing a mistake.
 """
 
 from __future__ import annotations
@@ -9,35 +12,15 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from schemas import keys as K
-from schemas.keys import PRINTED_ROW_LABELS as APP_LABELS
+from eval import national_format as F
 
 Number = int | float
 Cells = dict[str, Number | None]
 
-# Group headings printed in front of a row's label.
-APP_GROUPS: dict[str, str] = {
-    "granted": "三、本年度办理结果",
-    "denied.state_secret": "（三）不予公开",
-    "unavailable.not_held": "（四）无法提供",
-    "not_processed.petition": "（五）不予处理",
-    "other.overdue_correction": "（六）其他处理",
-}
-ACTIVE_HEADERS = {
-    "2021": {
-        "rules": "第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数",
-        "licensing": "第二十条第（五）项\n信息内容\t本年处理决定数量",
-        "penalty": "第二十条第（六）项\n信息内容\t本年处理决定数量",
-        "fees": "第二十条第（八）项\n信息内容\t本年收费金额（单位：万元）",
-    },
-    "2019": {
-        "rules": "第二十条第（一）项\n信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量",
-        "licensing": "第二十条第（五）项\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量",
-        "penalty": "第二十条第（六）项\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量",
-        "fees": "第二十条第（八）项\n信息内容\t上一年项目数量\t本年增/减",
-        "procurement": "第二十条第（九）项\n信息内容\t采购项目数量\t采购总金额",
-    },
-}
+# The printed layout comes from the evaluation's own description of the national format
+# (eval/national_format.py), never from the product's keys.
+APP_GROUPS = F.APPLICATION_GROUPS
+ACTIVE_HEADERS = F.ACTIVE_HEADERS
 APP_HEADER = (
     "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t申请人情况\n"
     "\t自然人\t法人或其他组织\t\t\t\t\t总计\n"
@@ -61,7 +44,7 @@ _CELL_SEP = {
 def value_text(key: str, value: Number | None, unit: str | None = None) -> str:
     if value is None:
         return ""
-    if K.value_kind(key) == "signed" and value > 0:
+    if F.value_kind(key) == "signed" and value > 0:
         return f"+{value}"
     text = str(value)
     return text + (unit or "")
@@ -70,8 +53,8 @@ def value_text(key: str, value: Number | None, unit: str | None = None) -> str:
 def random_cells(rng: random.Random, fmt: str = "2021", other_split: bool = True) -> Cells:
     """Cells that satisfy every arithmetic rule, with mostly small counts as real reports have."""
     cells: Cells = {}
-    for key in K.active_keys(fmt):
-        kind = K.value_kind(key)
+    for key in F.active_keys(fmt):
+        kind = F.value_kind(key)
         if kind == "signed":
             cells[key] = rng.randint(-300, 300)
         elif kind == "amount":
@@ -82,10 +65,10 @@ def random_cells(rng: random.Random, fmt: str = "2021", other_split: bool = True
                 cells[key] = int(cells[key])
         else:
             cells[key] = rng.choice((0, 0, 1, 3, 12, 467, 23653))
-    rows = K.application_rows(other_split)
-    outcomes = K.outcome_rows(other_split)
+    rows = F.application_rows(other_split)
+    outcomes = [r for r in rows if r not in F.NOT_OUTCOMES]
     grid: dict[str, dict[str, int]] = {r: {} for r in rows}
-    for c in K.APPLICANT_PARTS:
+    for c in F.APPLICANT_PARTS:
         weight = 1.0 if c == "natural" else 0.25
         for r in outcomes:
             grid[r][c] = rng.choice((0, 0, 0, 1, 2, 5)) if rng.random() < weight else 0
@@ -97,12 +80,12 @@ def random_cells(rng: random.Random, fmt: str = "2021", other_split: bool = True
         grid["carried_in"][c] = carried_in
         grid["new"][c] = total + out - carried_in
     for r in rows:
-        grid[r]["total"] = sum(grid[r][c] for c in K.APPLICANT_PARTS)
-        for c in K.APPLICANT_COLUMNS:
-            cells[K.application_key(r, c)] = grid[r][c]
-    for group in K.REVIEW_GROUPS:
+        grid[r]["total"] = sum(grid[r][c] for c in F.APPLICANT_PARTS)
+        for c in F.APPLICANT_COLUMNS:
+            cells[F.application_key(r, c)] = grid[r][c]
+    for group in F.REVIEW_GROUPS:
         parts = [rng.choice((0, 0, 0, 1, 2)) for _ in range(4)]
-        for o, v in zip(K.OUTCOMES, [*parts, sum(parts)], strict=True):
+        for o, v in zip(F.OUTCOMES, [*parts, sum(parts)], strict=True):
             cells[f"{group}.{o}"] = v
     return cells
 
@@ -143,22 +126,20 @@ def render_tables(
     """Sections 二, 三 and 四 as table text in `layout`."""
     units = units or {}
     active: list[str] = []
-    for row, cols in K.ACTIVE_ROWS[fmt]:
+    for row, label, cols in F.ACTIVE_TABLE[fmt]:
         if row in ACTIVE_HEADERS[fmt]:
             active.append(_header(ACTIVE_HEADERS[fmt][row], layout))
-        label = K.active_row_name(row, fmt)
         keys = [f"active.{row}.{c}" for c in cols]
         active.append(_row(label, [value_text(k, cells[k], units.get(k)) for k in keys], layout))
-    other_split = K.application_key("other.overdue_correction", "total") in cells
+    other_split = F.application_key("other.overdue_correction", "total") in cells
     apps = [_header(APP_HEADER, layout)]
-    for r in K.application_rows(other_split):
-        label = APP_LABELS[r]
+    for r, label in F.application_table(other_split):
         if r in APP_GROUPS and (r != "other.overdue_correction" or other_split):
             label = APP_GROUPS[r] + _CELL_SEP[layout] + label
-        keys = [K.application_key(r, c) for c in K.APPLICANT_COLUMNS]
+        keys = [F.application_key(r, c) for c in F.APPLICANT_COLUMNS]
         apps.append(_row(label, [value_text(k, cells[k]) for k in keys], layout))
     review = [_header(REVIEW_HEADER, layout)]
-    values = [value_text(k, cells[k]) for k in K.REVIEW_KEYS]
+    values = [value_text(k, cells[k]) for k in F.REVIEW_KEYS]
     if layout == "html":
         review.append("<tr>" + "".join(f"<td>{v}</td>" for v in values) + "</tr>")
     elif layout == "markdown":
@@ -269,30 +250,25 @@ def _render_pdf(
             page[0] += 1
             lines.append(str(page[0]) if bare_pages else f"- {page[0]} -")
 
-    for row, cols in K.ACTIVE_ROWS[fmt]:
+    for row, name, cols in F.ACTIVE_TABLE[fmt]:
         if row in ACTIVE_HEADERS[fmt]:
             lines.extend(ACTIVE_HEADERS[fmt][row].replace("\t", " ").split("\n"))
         keys = [f"active.{row}.{c}" for c in cols]
-        lines.extend(
-            _pdf_row(
-                rng, K.active_row_name(row, fmt), [value_text(k, cells[k]) for k in keys], 99, 0
-            )
-        )
+        lines.extend(_pdf_row(rng, name, [value_text(k, cells[k]) for k in keys], 99, 0))
         footer()
     active = "\n".join(lines)
     lines = ["（本列数据的勾稽关系为：第一项加第二项之和，", "等于第三项加第四项之和）"]
     lines += ["申请人情况", "自然人", "法人或其他组织", "总计"]
     lines += ["商业", "企业", "科研", "机构", "社会公益", "组织", "法律服务", "机构", "其他"]
-    other_split = K.application_key("other.overdue_correction", "total") in cells
+    other_split = F.application_key("other.overdue_correction", "total") in cells
     # The side heading 三、本年度办理结果 comes out a character per line among the rows.
     side = list("三、本年度办理结果")
-    for r in K.application_rows(other_split):
-        label = APP_LABELS[r]
+    for r, label in F.application_table(other_split):
         if r in APP_GROUPS and r != "granted" and (r != "other.overdue_correction" or other_split):
             lines.append(APP_GROUPS[r])
         if len(label) > 8 and rng.random() < 0.15:
             label = label[:-1]  # a character lost at the cell's edge
-        keys = [K.application_key(r, c) for c in K.APPLICANT_COLUMNS]
+        keys = [F.application_key(r, c) for c in F.APPLICANT_COLUMNS]
         row_lines = _pdf_row(rng, label, [value_text(k, cells[k]) for k in keys], width)
         if r not in ("new", "carried_in", "total", "carried_out") and side:
             row_lines.insert(rng.randint(0, len(row_lines)), side.pop(0))
@@ -301,7 +277,7 @@ def _render_pdf(
     lines.extend(side)
     apps = "\n".join(lines)
     header = REVIEW_HEADER.replace("\t", "\n").split("\n")
-    numbers = [value_text(k, cells[k]) for k in K.REVIEW_KEYS]
+    numbers = [value_text(k, cells[k]) for k in F.REVIEW_KEYS]
     if rng.random() < 0.3:  # the 复议 part and the 诉讼 part on lines of their own
         numbers[5] = "\n" + numbers[5]
     review = "\n".join([*header, " ".join(numbers).replace(" \n", "\n")])

@@ -122,3 +122,27 @@ def test_the_first_command_shows_each_kind_of_finding(capsys):
     real = [r for r in records if "findings" not in Path(r["source"]).parts]
     assert sorted(rule for r in real for rule in failed(r)) == ["format_outdated"]
     assert re.search(r"五份|five real reports", readme)
+
+
+def test_the_readme_figures_are_those_of_the_saved_evaluation():
+    """README.md's figures table is what `python -m eval.readme` writes from eval/figures.json
+    and eval/thresholds.json (tests/test_eval.py checks eval/figures.json against a fresh
+    evaluation)."""
+    from eval.readme import FIGURES, README, THRESHOLDS, load, rewrite, table
+
+    readme = README.read_text(encoding="utf-8")
+    figures, thresholds = load(FIGURES), load(THRESHOLDS)
+    assert rewrite(readme, figures, thresholds) == readme, "run python -m eval.readme"
+    written = table(figures, thresholds)
+    # every floor and target is in the table, with its figure
+    for kind, sign in (("floors", "≥"), ("targets", "≥")):
+        for name, limits in thresholds[kind].items():
+            for key, value in limits.items():
+                bound = f"≤ {value}" if key.endswith("_max") else f"{sign} {value}"
+                metric = key.removesuffix("_max")
+                assert any(
+                    f"| {metric} | " in line and f"| {bound} |" in line
+                    for line in written.splitlines()
+                ), (kind, name, key)
+    stale = dict(figures, real=dict(figures["real"], cell_accuracy=0.5))
+    assert rewrite(readme, stale, thresholds) != readme

@@ -83,15 +83,97 @@ def _example(name: str) -> str:
     return system[start : system.index("</report>", start)]
 
 
-def test_the_prompt_examples_are_from_no_report_the_product_is_scored_on():
+def _normalised(text: str) -> str:
+    """Text without punctuation, spaces or markup characters: a copy with its commas dropped
+    or its spaces changed is still the same text."""
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{10,}")
+
+
+def shared_runs(text: str, sources: list[str], allowed: tuple[str, ...] = ()) -> list[str]:
+    """Runs of 10 or more Chinese characters of `text` (normalised) that some source also
+    has (normalised); the wording of `allowed` phrases is not counted."""
+    mine = _normalised(text)
+    for phrase in sorted(allowed, key=len, reverse=True):
+        mine = mine.replace(_normalised(phrase), "|")
+    theirs = [_normalised(s) for s in sources]
+    found = []
+    for run in _CJK_RUN.findall(mine):
+        hit = [
+            run[i : i + 10]
+            for i in range(len(run) - 9)
+            if any(run[i : i + 10] in t for t in theirs)
+        ]
+        if hit:
+            found.append(run)
+    return found
+
+
+def _scored_texts() -> list[str]:
+    """Every report the product is shown or scored on: the examples (and those made from
+    them) and the real corpus."""
     root = PROMPTS_DIR.parent
-    scored = [p.read_text(encoding="utf-8") for p in sorted((root / "examples").glob("*.txt"))]
-    assert scored
-    for name in ("claims", "metadata"):
-        sentences = [s for s in re.split(r"[，。；\n]", _example(name)) if len(s.strip()) >= 6]
-        assert sentences
-        for sentence in sentences:
-            assert not any(sentence.strip() in text for text in scored), (name, sentence)
+    paths = [
+        *sorted((root / "examples").rglob("*.txt")),
+        *sorted((root / "eval/fixtures/real").glob("*.txt")),
+    ]
+    assert len(paths) >= 16
+    return [p.read_text(encoding="utf-8") for p in paths]
+
+
+# The format's own wording, which every report prints: the title of the report kind, the
+# section headings and the table labels.
+def _format_wording() -> tuple[str, ...]:
+    from eval import national_format as F
+
+    labels = [label for split in (True, False) for _, label in F.application_table(split)]
+    names = [name for rows in F.ACTIVE_TABLE.values() for _, name, _ in rows]
+    headings = [
+        h
+        for heads in F.ACTIVE_HEADERS.values()
+        for text in heads.values()
+        for h in re.split(r"[\t\n]", text)
+    ]
+    return (
+        "政府信息公开工作年度报告",
+        "收到和处理政府信息公开申请情况",
+        "政府信息公开行政复议、行政诉讼情况",
+        "主动公开政府信息情况",
+        *labels,
+        *names,
+        *headings,
+        *F.APPLICATION_GROUPS.values(),
+    )
+
+
+def test_the_prompts_copy_no_run_of_text_from_a_report_the_product_is_scored_on():
+    """Every prompt file and every worked table example, against every example and real
+    report: no run of ten Chinese characters in common, punctuation and spaces aside, beyond
+    the format's own wording."""
+    from extractor.model.assisted import _EXAMPLES
+
+    scored = _scored_texts()
+    allowed = _format_wording()
+    for path in sorted(PROMPTS_DIR.glob("*.md")):
+        assert shared_runs(path.read_text(encoding="utf-8"), scored, allowed) == [], path.name
+    for name, example in _EXAMPLES.items():
+        for _, quote, _ in example:
+            assert shared_runs(quote, scored, allowed) == [], (name, quote)
+
+
+def test_the_prompt_guard_sees_through_prefixes_punctuation_and_spaces():
+    source = ["据统计，本单位全年共接收各类书面申请材料十二份，均已及时办结。"]
+    assert shared_runs("全年共接收各类书面申请材料十二份", source) == [
+        "全年共接收各类书面申请材料十二份"
+    ]
+    # a prefix, the commas removed, spaces added: still the same run
+    copied = "另外 本单位全年共接收各类书面 申请材料十二份均已及时办结"
+    assert shared_runs(copied, source) == ["另外本单位全年共接收各类书面申请材料十二份均已及时办结"]
+    # nine characters in common are not a copy; an allowed phrase is not counted
+    assert shared_runs("本单位全年共接收了", source) == []
+    assert shared_runs("本单位全年共接收各类书面", source, ("本单位全年共接收各类",)) == []
 
 
 def test_the_claims_example_answer_is_what_the_patterns_find_in_it():
@@ -106,3 +188,15 @@ def test_the_claims_example_answer_is_what_the_patterns_find_in_it():
         ("unavailable.not_held", 5, "信息不存在无法提供5件"),
         ("carried_out", 2, "2件结转至下一年度办理"),
     ]
+
+
+def test_the_prompt_guard_catches_a_corpus_sentence_with_a_prefix_and_no_commas():
+    """A sentence of a real report (taken from the file here, not quoted), with a prefix and
+    its punctuation removed, in a prompt: caught."""
+    scored = _scored_texts()
+    real = scored[-1]
+    sentence = next(
+        s for s in re.split(r"[。；\n]", real) if len(re.findall(r"[\u4e00-\u9fff]", s)) >= 20
+    )
+    copied = "例如" + re.sub(r"[，、：\s]", "", sentence)
+    assert shared_runs(copied, scored, _format_wording())

@@ -11,6 +11,7 @@ import pytest
 from extractor.extract import extract_document
 from extractor.ingest.files import read_document
 from extractor.model.backends import ModelSettings
+from extractor.model.llm import LLM, LLMConfig
 from schemas import GoldReport
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +41,28 @@ def assert_grounded(record, original: str) -> None:
         assert original[claim.start : claim.end] == claim.quote
 
 
+# What the recorded model's prose answers did, per example: figures it found that the
+# patterns found too (read_by "both"), figures only it reported (each about nothing the
+# tables count: no topic), and figures it quoted from text that is not in the report
+# (dropped as ungrounded). Only the model's answers produce these: empty answers give
+# (0, 0, 0) everywhere.
+HYBRID_RECORDED_DID = {
+    "000_36d00f834dab91d3": (1, 1, 16),
+    "001_f216bc686eab11d1": (9, 7, 15),
+    "002_00e19431bcd07e12": (0, 0, 5),
+    "003_3bfaa367c900be67": (0, 0, 7),
+    "004_60513614211ed1ea": (4, 1, 0),
+}
+
+
+def model_did(record) -> tuple[int, int, int]:
+    """(figures found with the patterns, figures the model alone reported, ungrounded)."""
+    both = sum(1 for c in record.claims if c.read_by == "both")
+    alone = [c for c in record.claims if c.read_by == "llm"]
+    assert all(c.topic is None for c in alone)  # none of them names a table cell
+    return both, len(alone), record.extraction.ungrounded_claims
+
+
 @pytest.mark.parametrize("path", GOLD, ids=[p.stem for p in GOLD])
 def test_hybrid_reproduces_every_gold_cell_and_asks_only_about_the_prose(path, recorded_llm):
     gold, doc = gold_and_doc(path)
@@ -63,6 +86,34 @@ def test_hybrid_reproduces_every_gold_cell_and_asks_only_about_the_prose(path, r
     for quote, claim in found.items():
         if claim.read_by in ("llm", "both") and quote in labels:
             assert claim.value == labels[quote], quote
+    assert model_did(record) == HYBRID_RECORDED_DID[path.stem]
+
+
+def test_prose_answers_emptied_fail_the_recorded_hybrid_figures(monkeypatch):
+    """The mutation of the audit: every prose answer of the recording replaced by an empty
+    list of figures. The figures the hybrid test asserts no longer hold for any example."""
+    import extractor.model.assisted as assisted
+    from schemas.llm import ProseFigures
+    from tests.conftest import CASSETTES, recorded_model, recorder
+
+    ask = assisted._ask
+
+    def empty_prose(llm, model, *args, **kwargs):
+        answer = ask(llm, model, *args, **kwargs)
+        return ProseFigures(figures=[]) if model is ProseFigures and answer is not None else answer
+
+    monkeypatch.setattr(assisted, "_ask", empty_prose)
+    name = "test_hybrid_reproduces_every_gold_cell_and_asks_only_about_the_prose"
+    for path in GOLD:
+        cassette = CASSETTES / "test_recorded" / f"{name}[{path.stem}].yaml"
+        config = LLMConfig(
+            model=recorded_model(cassette), base_url="http://127.0.0.1:8765/v1", api_key="replay"
+        )
+        gold, doc = gold_and_doc(path)
+        with recorder("none").use_cassette(str(cassette)):
+            record = extract_document(doc, "hybrid", ModelSettings(LLM(config)))
+        assert record.cells == gold.cells  # the tables are the reader's either way
+        assert model_did(record) == (0, 0, 0) != HYBRID_RECORDED_DID[path.stem]
 
 
 # The llm backend (the model reads every table: 25 calls and ~24 minutes a report with the

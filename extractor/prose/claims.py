@@ -123,7 +123,7 @@ _SUBJECTS += tuple(
 _SUBJECT_RES = tuple((t, re.compile(loose(p))) for t, p in _SUBJECTS)
 
 # What each kind of subject may have between itself and its number ("行政复议案件6件",
-# "行政许可审批事项3189项"): anything else means the number counts something else.
+# "行政处罚决定书412份"): anything else means the number counts something else.
 _FILLER = (
     r"(?:政府信息公开|依申请公开|政府信息|信息公开|申请|事项|案件|案|决定书|决定|答复|审批|类|的|"
     r"情形|情况|数量|件数|结果|措施|办件|审批件|相关|范围|已|均|共计|合计|总计|累计|共|为|达|计|了|有|\s)*"
@@ -649,8 +649,8 @@ def find_claims(text: str, start: int = 0, end: int | None = None) -> list[Found
     return sorted(claims, key=lambda c: (c.start, c.topic))
 
 
-# "行政复议1件，上级政府维持本机关作出的具体行政行为": the outcome of every case counted,
-# named later in the sentence with no number of its own.
+# "涉及政府信息公开的行政复议2件，经复议机关审理维持原处理决定": the outcome of every case
+# counted, named later in the sentence with no number of its own.
 _OUTCOME_OF_ALL = (
     ("review.upheld", re.compile(loose(r"(?<![未不没])维持"))),
     ("review.corrected", re.compile(loose(r"(?<![未不没])(?:纠正|撤销|确认违法)"))),
