@@ -99,17 +99,19 @@ def prose_numbers(
     for d in decide(text.text, [(s, e) for _, s, e in regions], spans):
         out.numbers += 1
         n = d.numeral
-        s, e, _ = text.snippet(n.start, n.end)
-        if d.decision == "undecided" and any(
-            c.start <= s and e <= c.end and n.value is not None and abs(c.value - n.value) < 1e-6
-            for c in by_model
-        ):
-            d = Decided(n, "claim", None, None)  # the model settled it
+        if d.decision == "undecided" and by_model:
+            s, e, _ = text.snippet(n.start, n.end)
+            if any(
+                c.start <= s and e <= c.end and n.value is not None and abs(c.value - n.value) < 1e-6
+                for c in by_model
+            ):
+                d = Decided(n, "claim", None, None)  # the model settled it
         if d.decision == "claim":
             out.claims += 1
         elif d.decision == "not_counted":
             out.not_counted[d.reason or ""] = out.not_counted.get(d.reason or "", 0) + 1
         else:
+            s, e, _ = text.snippet(n.start, n.end)
             cs, ce = clause_around(text.text, n.start, n.end)
             qs, qe, quote = text.snippet(cs, ce)
             out.undecided.append(

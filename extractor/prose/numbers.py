@@ -20,6 +20,7 @@ right before it, its clause); the order below is the order of precedence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -270,19 +271,19 @@ def decide(
     """A decision for every number of the prose regions. `claimed` gives the phrase
     (start, end), value and topic of each claim made (normalised offsets)."""
     spans = sorted(claimed, key=lambda c: (c[0], c[1]))
+    starts = [c[0] for c in spans]
     out = []
     for lo, hi in regions:
         for n in numerals(text, lo, hi):
-            topic = next(
-                (
-                    t
-                    for s, e, v, t in spans
-                    if s <= n.start and n.end <= e and n.value is not None and abs(v - n.value) < 1e-6
-                ),
-                False,
-            )
+            topic: str | bool | None = False
+            # the claim phrases that start at or before the number (phrases are short)
+            at = bisect_right(starts, n.start)
+            for _, e, v, t in spans[max(0, at - 8) : at]:
+                if n.end <= e and n.value is not None and abs(v - n.value) < 1e-6:
+                    topic = t
+                    break
             if topic is not False:
-                out.append(Decided(n, "claim", None, topic))
+                out.append(Decided(n, "claim", None, topic))  # type: ignore[arg-type]
                 continue
             reason = reason_of(text, n, lo, hi)
             out.append(Decided(n, "not_counted" if reason else "undecided", reason, None))
