@@ -262,3 +262,22 @@ def test_the_index_pages_sorts_and_filters_ten_thousand_reports(tmp_path, browse
         int(td.text) for td in browser.find_elements(By.CSS_SELECTOR, "#rows tr td:nth-child(2)")
     ]
     assert years == sorted(years)
+
+
+def test_the_numbers_the_prose_pass_could_not_place_are_listed_and_marked():
+    from extractor.review.pages import report_page
+    from extractor.review.summary import report_summary
+    from tests.conftest import read_text
+
+    # 部门文件 is neither 规章 nor 规范性文件: which row it counts, the rules cannot say.
+    prose = "共收到政府信息公开申请52件。全年主动公开部门文件15件。"
+    text = render_report(GRANTED_52, prose=prose)
+    record = read_text(text)
+    [n] = record.prose.undecided
+    assert (n.value, n.unit, text[n.start : n.end]) == (15, "件", "15")
+    page = report_page(record, text, "p")
+    listed = page[page.index("正文中未能判断的数字（1/") :]
+    assert 'data-target="number:0">「全年主动公开部门文件15件」中的 15件' in listed
+    assert '<mark data-number="0" class="undecided" title="未能判断">15</mark>' in page
+    summary = report_summary(record, text)
+    assert "- 「全年主动公开部门文件15件」中的 15件（第" in summary

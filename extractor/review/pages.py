@@ -54,6 +54,7 @@ mark.culprit { background: #ff9f9f; outline: 1px solid #c00; }
 mark.claim { background: #c8f0c8; }
 mark.claim.bad { background: #ffb3b3; outline: 1px solid #c00; }
 mark.claim.doubt { background: #dde8ff; outline: 1px dashed #36c; }
+mark.undecided { background: #f3e6ff; outline: 1px dotted #939; }
 mark.flash { outline: 3px solid #06c; }
 .pager { margin: 8px 0; font-size: 13px; }
 table.index { border-collapse: collapse; font-size: 13px; width: 100%%; background: #fff; }
@@ -73,7 +74,9 @@ function flash(el) {
 }
 function go(target) {
   var parts = target.split(':');
-  var sel = parts[0] === 'claim' ? 'mark[data-claim="' + parts[1] + '"]' : 'mark[data-cell="' + parts.slice(1).join(':') + '"]';
+  var sel = parts[0] === 'claim' ? 'mark[data-claim="' + parts[1] + '"]'
+    : parts[0] === 'number' ? 'mark[data-number="' + parts[1] + '"]'
+    : 'mark[data-cell="' + parts.slice(1).join(':') + '"]';
   var el = document.querySelector(sel);
   if (el) { flash(el); }
   return el;
@@ -241,6 +244,8 @@ def _marks(
         cls = "claim bad" if i in bad_claims else "claim doubt" if doubt else "claim"
         title = f' title="{escape(_claim_title(record, c))}"' if c is not None else ""
         spans.append((claim.start, claim.end, f'<mark data-claim="{i}" class="{cls}"{title}>'))
+    for i, n in enumerate(record.prose.undecided):
+        spans.append((n.start, n.end, f'<mark data-number="{i}" class="undecided" title="未能判断">'))
     bounds = sorted({0, len(original), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
     out = []
     for a, b in itertools.pairwise(bounds):
@@ -377,6 +382,15 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
         )
         sections.append(
             f"<section><h2>正文数字无法核对（读取存疑，不是报告的错误）（{len(doubts)}）</h2>"
+            f"<ul class='findings'>{lis}</ul></section>"
+        )
+    if record.prose.undecided:
+        lis = "".join(
+            f'<li class="finding doubt" data-target="number:{i}">「{escape(" ".join(n.clause.snippet.split()))}」中的 {n.value}{escape(n.unit)}</li>'
+            for i, n in enumerate(record.prose.undecided)
+        )
+        sections.append(
+            f"<section><h2>正文中未能判断的数字（{len(record.prose.undecided)}/{record.prose.numbers}，请人工查看）</h2>"
             f"<ul class='findings'>{lis}</ul></section>"
         )
     if record.ambiguous or record.unreadable:
