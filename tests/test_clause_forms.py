@@ -199,3 +199,30 @@ def test_outcome_words_and_their_negations(text, expected):
 )
 def test_a_change_from_another_year_is_no_claim(text):
     assert claims(text) == []
+
+
+# Who decided, named instead of the case: 复议机关, 法院; 驳回 is the suit's upheld outcome.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("复议机关决定维持原答复3件。", [("review.upheld", 3)]),
+        ("法院判决驳回原告诉讼请求2件。", [("litigation.upheld", 2)]),
+        ("经复议，撤销原答复1件。", [("review.corrected", 1)]),
+    ],
+)
+def test_the_deciding_body_names_the_case(text, expected):
+    assert claims(text) == expected
+
+
+# The applicant, then what it submitted; the application's paper and a 2019 column.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("申请人中，公民提出27件，企业提出3件。", [("received@natural", 27), ("received@commercial", 3)]),
+        ("全年共接收信息公开申请书14份。", [("received", 14)]),
+        ("依申请公开办件量9件。", [("applications", 9)]),
+        ("对外公开规范性文件总数71件。", [("normative_docs.in_force", 71)]),
+    ],
+)
+def test_applicants_papers_and_totals(text, expected):
+    assert claims(text) == expected

@@ -126,7 +126,7 @@ _SUBJECT_RES = tuple((t, re.compile(loose(p))) for t, p in _SUBJECTS)
 # "行政处罚决定书412份"): anything else means the number counts something else.
 _FILLER = (
     r"(?:政府信息公开|依申请公开|政府信息|信息公开|申请|事项|案件|案|决定书|决定|答复|审批|类|的|"
-    r"情形|情况|数量|件数|结果|措施|办件|审批件|相关|范围|已|均|共计|合计|总计|累计|共|为|达|计|了|有|\s)*"
+    r"情形|情况|数量|件数|结果|措施|办件量|办件|件量|审批件|申请书|申请表|书|总数量|总数|原|相关|范围|已|均|共计|合计|总计|累计|共|为|达|计|了|有|\s)*"
 )
 _FILLER_RE = re.compile(_FILLER + r"$")
 
@@ -135,7 +135,7 @@ _RECEIVED = r"新受理|收到|受理|新收|接收|接到|收悉|登记"
 _HANDLED = r"办结|答复|办理|处理完毕|处理|完成"
 _ISSUED = r"新制发|新印发|新出台|新公布|新制定|新制作|新增|制发|印发|发布|出台|制定|公布|新公开"
 _REPEALED = r"废止|宣布失效|失效"
-_IN_FORCE = r"现行有效|现行"
+_IN_FORCE = r"现行有效|现行|对外公开"
 # Verbs after which a 规范性文件 count is not the body's own issuing: drafting, review, filing.
 _DOC_NOT_OURS = r"起草|审核|审查|备案|清理|移交|解读|征求|报送|评估|梳理|转发|汇编|报备"
 _VERBS: tuple[tuple[str, str, str], ...] = (
@@ -146,7 +146,7 @@ _VERBS: tuple[tuple[str, str, str], ...] = (
     ("in_force", _IN_FORCE, "document"),
     ("not_ours", _DOC_NOT_OURS, "document"),
     # 行政复议2件，其中维持1件: an outcome whose case the sentence named
-    ("upheld", r"维持", "review"),
+    ("upheld", r"维持|驳回(?:原告)?(?:的)?(?:诉讼请求|起诉|诉请)?", "review"),
     ("corrected", r"纠正|纠错|撤销|确认违法", "review"),
     ("pending", r"尚未审结|未审结|正在审理|尚在审理|审理中", "review"),
     ("other", r"其他结果|结果其他", "review"),
@@ -162,7 +162,8 @@ _OBJECTS = {
     "document": re.compile(
         loose(r"(?:(?:行政)?法规[、和及与])?规章(?:[、和及与]|以及)(?:行政)?规范性文件|(?:行政)?规范性文件|规章")
     ),
-    "review": re.compile(loose(r"行政复议|行政诉讼|起诉")),
+    # the cases an outcome belongs to: 复议机关 for a review, 法院 for a suit
+    "review": re.compile(loose(r"行政复议|行政诉讼|起诉|复议|诉讼|法院")),
 }
 # Words that show a number counts something the tables do not: posts, hotline tickets,
 # suggestions, meetings, visits, power lists. Anywhere in the clause for the first group,
@@ -302,12 +303,15 @@ def _subject_before(cl: _Clause) -> tuple[str, int] | None:
     return (best[2], best[3]) if best else None
 
 
-def _verb_before(cl: _Clause) -> tuple[str, str, int, int] | None:
+def _verb_before(cl: _Clause, other_than: str = "") -> tuple[str, str, int, int] | None:
     """(verb topic, object kind, verb start, object end or -1) from an action before the
-    number, with its object before the number (-1: the object is not in the clause)."""
+    number, with its object before the number (-1: the object is not in the clause); an
+    action on another kind of object than `other_than`, when given."""
     text, c = cl.text, cl.c
     best = None
     for topic, pattern, kind in _VERB_RES:
+        if kind == other_than:
+            continue
         m = _nearest(pattern, text, cl.b0, c.start)
         if m is None:
             continue
@@ -453,7 +457,14 @@ def _subject_of(cl: _Clause) -> tuple[str, int, int] | None:
                 return _verb_topic(cl, topic, kind, vs, object_end)
             if _object_in_sentence(cl, kind, vs):
                 return _verb_topic(cl, topic, kind, vs, c.end)
-            return None
+            # 复议机关决定维持原答复2件: 答复 is nearer, but no application is named; the
+            # farther action's object is
+            alt = _verb_before(cl, other_than=kind)
+            if alt is None:
+                return None
+            topic, kind, vs, oe = alt
+            if oe < 0 and not _object_in_sentence(cl, kind, vs):
+                return None
         return _verb_topic(cl, topic, kind, vs, c.end)
     after = _subject_after(cl)
     if after is not None:
@@ -499,14 +510,22 @@ def _object_verb_after(cl: _Clause) -> tuple[str, int, int] | None:
     return None
 
 
+_SUBMITTED = re.compile(r"\s*(?:共|合计)?(?:提出|提交|递交)(?:了)?(?:的)?(?:政府信息公开|信息公开)?(?:申请)?\s*")
+
+
 def _applicant_of_head(cl: _Clause) -> tuple[str, int, int] | None:
     """An applicant column after a count of applications in the same sentence ("收到申请
     61件，涉及自然人50件、商业企业6件"): that column of the head's applications."""
     text, c = cl.text, cl.c
     who = _nearest(_APPLICANT_ANY, text, cl.b0, c.start)
-    if who is None or not _gap_ok(text[who.end() : c.start], 6):
+    if who is None:
         return None
     column = applicant(who.group(0))
+    if column is not None and _SUBMITTED.fullmatch(text, who.end(), c.start):
+        # 自然人提出41件: what an applicant submits is an application
+        return _unit_fits(f"received@{column}", c.unit, who.start(), c.end)
+    if not _gap_ok(text[who.end() : c.start], 6):
+        return None
     head = _nearest(_OBJECTS["application"], text, cl.s0, who.start())
     if column is None or head is None:
         return None
