@@ -226,3 +226,26 @@ def test_the_deciding_body_names_the_case(text, expected):
 )
 def test_applicants_papers_and_totals(text, expected):
     assert claims(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an outcome with its object named after the verb
+        ("行政复议案件中，维持原具体行政行为4件，确认违法1件。", [("review.upheld", 4), ("review.corrected", 1)]),
+        # carried into this year is carried in
+        ("2031年结转至本年度的申请有6件。", [("carried_in", 6)]),
+        # 部 counts rules
+        ("本年度制定政府规章2部。", [("rules.issued", 2)]),
+        # valid or invalid applications are a part of the whole
+        ("有效申请30件，无效申请4件。", [("applications?", 30), ("applications?", 4)]),
+        # the number before its object and the decision made on it
+        ("对5件申请作出不予公开决定，对1件申请作出无法提供的答复。", [("denied", 5), ("unavailable", 1)]),
+    ],
+)
+def test_objects_decisions_and_measure_words(text, expected):
+    assert claims(text) == expected
+
+
+def test_a_department_count_is_not_a_count_of_rules():
+    assert claims("联合三部门印发规章。") == []

@@ -26,7 +26,7 @@ _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 _CN_DIGITS.update({"五": 5, "六": 6, "七": 7, "八": 8, "九": 9})
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN = "〇零一二两三四五六七八九十百千"
-_UNIT = r"万元|件|个|起|宗|项|次|例|份|条"
+_UNIT = r"万元|件|个|起|宗|项|次|例|份|条|部(?![门分署委队长])"
 # A number not preceded by a digit or a point. The pattern begins with the number's first
 # character (the look-behind follows it) so the regex engine skips ahead to numerals.
 _TOKEN = re.compile(
@@ -95,7 +95,7 @@ _SUBJECTS: tuple[tuple[str, str], ...] = (
     ("other.overdue_fee", r"逾期未(?:按收费通知要求)?(?:缴纳|缴|交纳|交)(?:费用|费)"),
     ("other_processing", r"其他处理"),
     ("procurement.items", r"(?:政府)?集中采购项目"),
-    ("carried_in", r"上(?:一)?年(?:度)?结转|从上年(?:度)?结转"),
+    ("carried_in", r"上(?:一)?年(?:度)?结转|从上年(?:度)?结转|结转(?:至|到|入)本年(?:度)?"),
     ("received", r"本年(?:度)?新收(?:政府信息公开申请)?(?:数量)?"),
     (
         "carried_out",
@@ -126,7 +126,7 @@ _SUBJECT_RES = tuple((t, re.compile(loose(p))) for t, p in _SUBJECTS)
 # "行政处罚决定书412份"): anything else means the number counts something else.
 _FILLER = (
     r"(?:政府信息公开|依申请公开|政府信息|信息公开|申请|事项|案件|案|决定书|决定|答复|审批|类|的|"
-    r"情形|情况|数量|件数|结果|措施|办件量|办件|件量|审批件|申请书|申请表|书|总数量|总数|原|相关|范围|已|均|共计|合计|总计|累计|共|为|达|计|了|有|\s)*"
+    r"情形|情况|数量|件数|结果|措施|办件量|办件|件量|审批件|申请书|申请表|书|总数量|总数|原|作出|做出|相关|范围|已|均|共计|合计|总计|累计|共|为|达|计|了|有|\s)*"
 )
 _FILLER_RE = re.compile(_FILLER + r"$")
 
@@ -146,7 +146,7 @@ _VERBS: tuple[tuple[str, str, str], ...] = (
     ("in_force", _IN_FORCE, "document"),
     ("not_ours", _DOC_NOT_OURS, "document"),
     # 行政复议2件，其中维持1件: an outcome whose case the sentence named
-    ("upheld", r"维持|驳回(?:原告)?(?:的)?(?:诉讼请求|起诉|诉请)?", "review"),
+    ("upheld", r"维持(?:原(?:具体)?(?:行政)?(?:行为|答复|决定))?|驳回(?:原告)?(?:的)?(?:诉讼请求|起诉|诉请)?", "review"),
     ("corrected", r"纠正|纠错|撤销|确认违法", "review"),
     ("pending", r"尚未审结|未审结|正在审理|尚在审理|审理中", "review"),
     ("other", r"其他结果|结果其他", "review"),
@@ -407,7 +407,7 @@ def _classify(cl: _Clause) -> tuple[str, int, int] | None:
 # table's total but never contradict it.
 PART = "?"
 _PART_OF = re.compile(
-    r"当面|网络|网上|在线|信函|邮寄|传真|电子邮件|邮件|现场|窗口|按期|按时|如期|逾期|超期|延期|"
+    r"当面|网络|网上|在线|信函|邮寄|传真|电子邮件|邮件|现场|窗口|按期|按时|如期|逾期|超期|延期|有效|无效|"
     r"当场|当日|期限内"
 )
 # The applicant columns of the table, by the words reports use for them. `org` is every
