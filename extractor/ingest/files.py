@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractor.errors import UnreadableInput
-from extractor.ingest.normalise import normalise
+from extractor.ingest.normalise import looks_like_html, normalise, string_literal
 from extractor.ingest.pdf import Layout, read_pdf
 from extractor.ingest.text import MappedText
 
 SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".pdf"})
-_HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 # (BOM, codec for the bytes after it, the name reported). The name is that of a codec which
 # strips the BOM itself, so that `raw.decode(extraction.encoding)` is the text the offsets
@@ -134,8 +133,16 @@ def parse_document(data: bytes, source: str, suffix: str = ".txt") -> Document:
             raise UnreadableInput("empty", "the document has no text")
     else:
         original, encoding = decode(data)
-    html_input = suffix in (".html", ".htm", ".xhtml") or bool(_HTML_SNIFF.match(data[:512]))
-    return Document(source, normalise(original, html_input=html_input), encoding)
+    # Markup is told by its structure, wherever the page starts; a page stored as a string
+    # literal is decoded first, and is HTML.
+    literal = None if encoding == "docx" else string_literal(original)
+    html_input = encoding != "docx" and (
+        suffix in (".html", ".htm", ".xhtml")
+        or literal is not None
+        or (suffix not in (".md", ".markdown") and looks_like_html(original))
+    )
+    text = normalise(original, html_input=html_input, literal=literal)
+    return Document(source, text, encoding)
 
 
 def discover(paths: Iterable[str], skipped: list[Path] | None = None) -> Iterator[Path]:
