@@ -16,6 +16,7 @@ from collections import Counter
 from html import escape
 from pathlib import Path
 
+from extractor.ingest.files import GENERATOR
 from extractor.prose.align import readings_text
 from extractor.review.corpus import Carry, carry_chain
 from extractor.review.summary import READING, RULE_NAMES, doubt_text
@@ -399,7 +400,7 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
     pdf = record.extraction.encoding == "pdf"
     read = sum(v is not None for v in record.cells.values())
     return f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="generator" content="{GENERATOR}"><title>{escape(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>
 <body data-report="{page_slug}">
 <header><h1>{escape(title)}</h1>
@@ -446,7 +447,7 @@ def index_page(rows: list[dict], rules: list[str]) -> str:
     first = sorted(rows, key=lambda r: (-r["problems"], r["source"]))[:PAGE_SIZE]
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     return f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>政府信息公开年报审核</title><style>{STYLE}</style></head>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="generator" content="{GENERATOR}"><title>政府信息公开年报审核</title><style>{STYLE}</style></head>
 <body><header><h1>政府信息公开年报审核</h1><div class="meta">{len(rows)} 份报告 · <a href="findings.csv">findings.csv</a></div></header>
 <div class="controls"><input id="q" placeholder="机关、年度或文件名"><select id="rule"><option value="">全部规则</option></select>
 <span id="count">{len(rows)} 份报告 · 第 1/{pages} 页</span> <button id="prev">上一页</button><button id="next">下一页</button></div>
