@@ -44,7 +44,10 @@ class Ambiguity(BaseModel):
     """A cell whose text admits more than one reading; its value in `cells` is null."""
 
     reason: str = Field(description="why the text admits more than one reading")
-    candidates: list[Number] = Field(description="the readings that remain possible")
+    candidates: list[Number | None] = Field(
+        description="every reading that remains possible; null: the cell printed blank, where "
+        "the layout allows a blank cell"
+    )
 
 
 class Unreadable(BaseModel):
@@ -81,8 +84,9 @@ class ReadingTried(BaseModel):
     values: list[Number | None] = Field(
         description="each cell's value as read (null: blank, unreadable or ambiguous)"
     )
-    candidates: dict[str, list[Number]] = Field(
-        default_factory=dict, description="for an ambiguous cell, the readings still possible"
+    candidates: dict[str, list[Number | None]] = Field(
+        default_factory=dict,
+        description="for an ambiguous cell, the readings still possible (null: blank)",
     )
     result: Literal["fits", "differs", "not_checkable"] = Field(
         description="fits: some possible value of the sum equals the figure; differs: none can; "

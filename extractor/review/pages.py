@@ -17,7 +17,7 @@ from html import escape
 from pathlib import Path
 
 from extractor.ingest.files import GENERATOR
-from extractor.prose.align import readings_text
+from extractor.prose.align import candidates_text, readings_text
 from extractor.review.corpus import Carry, carry_chain
 from extractor.review.summary import READING, RULE_NAMES, doubt_text
 from extractor.tables.rules import ARITHMETIC_RULES, validate
@@ -382,7 +382,7 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
         )
     if record.ambiguous or record.unreadable:
         lis = "".join(
-            f'<li class="finding doubt" data-target="cell:{escape(k)}"><code>{escape(k)}</code> 可读作 {a.candidates}：{escape(a.reason)}</li>'
+            f'<li class="finding doubt" data-target="cell:{escape(k)}"><code>{escape(k)}</code> 可读作 {candidates_text(a.candidates)}：{escape(a.reason)}</li>'
             for k, a in record.ambiguous.items()
         ) + "".join(
             f'<li class="finding doubt"><code>{escape(k)}</code> 未读取：{escape(u.reason)}</li>'

@@ -12,7 +12,7 @@ import tempfile
 from collections import Counter
 from typing import TextIO
 
-from extractor.prose.align import readings_text
+from extractor.prose.align import candidates_text, readings_text
 from schemas import Contradiction, ErrorRecord, Finding, ReportRecord, Span
 from schemas import keys as K
 
@@ -160,7 +160,7 @@ def report_summary(record: ReportRecord, original: str | None = None) -> str:
                 else ""
             )
             lines.append(
-                f"- {K.label(key)} `{key}`：可读作 {amb.candidates}（{amb.reason}）{where}"
+                f"- {K.label(key)} `{key}`：可读作 {candidates_text(amb.candidates)}（{amb.reason}）{where}"
             )
         reasons = Counter(u.reason for u in record.unreadable.values())
         for reason, n in reasons.items():

@@ -491,7 +491,10 @@ def _resolve(
                 if any(c and c.start < t.end and t.start < c.end for c in column)
             ]
             span = (min(a for a, _ in spans), max(b for _, b in spans)) if spans else (0, 0)
+            # Every reading left, a blank (None, listed last) included where the layout
+            # allows one: a cell that is 2 or blank is a doubt between two readings.
             candidates = [v for v in dict.fromkeys(vals) if v is not None]
+            candidates += [None] if None in vals else []
             table.ambiguous[key] = (reason or "有多种读法", candidates, span)
 
 
