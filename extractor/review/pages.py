@@ -19,7 +19,14 @@ from pathlib import Path
 from extractor.ingest.files import GENERATOR
 from extractor.prose.align import candidates_text, readings_text
 from extractor.review.corpus import Carry, carry_chain
-from extractor.review.summary import READING, RULE_NAMES, doubt_text
+from extractor.review.summary import (
+    READING,
+    RULE_NAMES,
+    checks_text,
+    doubt_text,
+    no_problem_text,
+    report_title,
+)
 from extractor.tables.rules import ARITHMETIC_RULES, validate
 from schemas import Contradiction, ErrorRecord, Finding, ReportRecord
 from schemas import keys as K
@@ -394,9 +401,11 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
     )
     if not failed:
         sections.insert(
-            0, "<section><h2>未发现问题</h2>表格勾稽关系成立，正文数字与表格一致。</section>"
+            0, f"<section><h2>未发现问题</h2>{escape(no_problem_text(record))}</section>"
         )
-    title = f"{record.body or '（未识别机关）'} {record.year or ''} 年政府信息公开工作年度报告"
+    else:
+        sections.insert(0, f"<section><h2>核对结果</h2>{escape(checks_text(record))}</section>")
+    title = report_title(record)
     pdf = record.extraction.encoding == "pdf"
     read = sum(v is not None for v in record.cells.values())
     return f"""<!DOCTYPE html>
