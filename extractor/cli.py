@@ -44,9 +44,9 @@ OK, NOT_READ, USAGE, OUTPUT_FAILED, CLOSED_PIPE = 0, 1, 2, 3, 141
 
 DESCRIPTION = """\
 Read 政府信息公开工作年度报告 (government information disclosure annual reports) and audit
-their tables. For each input file (.txt, .md, .html, .htm, .docx, .pdf; folders are walked
-recursively, and files of other types in them are counted and named; `-` reads one report
-from standard input) write one record: the canonical cells of the four tables, where each
+their tables. For each input file (.txt, .md, .markdown, .html, .htm, .xhtml, .docx, .pdf;
+folders are walked recursively, and files of other types in them are counted and named; `-`
+reads one report from standard input) write one record: the canonical cells of the four tables, where each
 value was read in the original text, and the findings of the arithmetic checks (勾稽关系).
 The output contract is docs/format.md.
 

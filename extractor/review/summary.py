@@ -36,6 +36,7 @@ RULE_NAMES = {
     "reading_chosen": "按违反规则最少的读法读取",
     "carry_chain": "跨年度结转",
     "prompt_injection": "针对模型的指令",
+    "pre2019_layout": "2019年以前的统计表格式",
     "unreadable": "无法读取",
 }
 
@@ -51,8 +52,13 @@ INPUT_ERRORS = {
     "missing": "文件不存在",
     "io": "无法读取文件",
     "docx": "不是可读的 .docx 文件",
+    "unsupported_format": "不支持的文件类型",
     "not_a_report": "不是政府信息公开工作年度报告",
-    "unsupported": "不支持的文件类型",
+    "multiple_reports": "一个文件中有多份报告，请拆分",
+    "corrupt": "PDF 文件已损坏或不完整",
+    "encrypted": "PDF 已加密，需要密码",
+    "no_text_layer": "扫描件 PDF，没有文字层（需要 OCR）",
+    "too_large": "PDF 超出大小限制",
     "internal": "程序内部错误（请报告此问题）",
 }
 
