@@ -50,7 +50,8 @@ reads one report from standard input) write one record: the canonical cells of t
 value was read in the original text, and the findings of the arithmetic checks (勾稽关系).
 The output contract is docs/format.md.
 
-`extract eval [OPTIONS]` runs the evaluation instead (from a clone; see `extract eval -h`).
+The evaluation is a command of its own, `extract-eval [OPTIONS]` (from a clone; the same as
+`python -m eval`).
 """
 
 EPILOG = """\
@@ -394,8 +395,11 @@ def _original(record: Record) -> str | None:
         return None
 
 
-def _evaluation(argv: list[str]) -> int:
-    """`extract eval ...`: the evaluation of eval/, which ships with the source tree."""
+def evaluation(argv: list[str] | None = None) -> int:
+    """`extract-eval ...` (the same as `python -m eval ...`): the evaluation of eval/, which
+    ships with the source tree. Not a word of `extract`, whose arguments are paths: a
+    folder named `eval` is read like any other."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     root = Path(__file__).resolve().parent.parent
     if not (root / "eval" / "evaluate.py").is_file():
         _fail("the evaluation needs the source tree (eval/ beside extractor/): run it in a clone")
@@ -411,9 +415,10 @@ def _evaluation(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["eval"]:
-        return _evaluation(argv[1:])
     args = build_parser().parse_args(argv)
+    if args.paths == ["eval"] and not Path("eval").exists():
+        _fail("no file or folder eval here; the evaluation is `extract-eval` or `python -m eval`")
+        return USAGE
     try:
         return _main(args)
     except BrokenPipeError:
