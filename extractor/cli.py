@@ -441,9 +441,10 @@ def _main(args: argparse.Namespace) -> int:
         return USAGE
     set_limits(PdfLimits(args.pdf_max_bytes, args.pdf_max_pages, args.pdf_max_stream))
     unsupported: list[Path] = []
+    dangling: list[Path] = []
     fmt = _format(args)
     resume = bool(args.output) and args.output != "-" and fmt == "jsonl" and not args.no_resume
-    inputs = unique(discover(args.paths, unsupported))
+    inputs = unique(discover(args.paths, unsupported, dangling))
     if args.dump_text:
         return _dump_text(inputs)
     try:
@@ -496,6 +497,8 @@ def _main(args: argparse.Namespace) -> int:
         print(_closing(totals, args, backend, prices), file=sys.stderr)
         if unsupported:
             print(_skipped(unsupported), file=sys.stderr)
+        if dangling:
+            print(_skipped(dangling, "symbolic link(s) that point nowhere"), file=sys.stderr)
     return NOT_READ if totals.unreadable or totals.model_failed else OK
 
 
@@ -519,10 +522,10 @@ def _report_line(bar, record: Record, backend: str, quiet: bool) -> None:
         )
 
 
-def _skipped(paths: list[Path], shown: int = 10) -> str:
+def _skipped(paths: list[Path], what: str = "file(s) of unsupported types", shown: int = 10) -> str:
     names = ", ".join(str(p) for p in paths[:shown])
     more = f" and {len(paths) - shown} more" if len(paths) > shown else ""
-    return f"extract: skipped: {len(paths)} file(s) of unsupported types ({names}{more})"
+    return f"extract: skipped: {len(paths)} {what} ({names}{more})"
 
 
 def _dump_text(inputs: list[Path]) -> int:

@@ -243,3 +243,20 @@ def test_a_folder_of_a_report_and_other_files_yields_one_report(tmp_path, capsys
     assert not [f for f in report["findings"] if f["severity"] == "error"]
     own = [r for r in records if r["source"].endswith(".html")]
     assert all("report-audit" in r["error"]["message"] for r in own)
+
+
+def test_a_dangling_symbolic_link_in_a_folder_is_counted_and_named(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "000_36d00f834dab91d3.txt", folder / "a.txt")
+    (folder / "moved.txt").symlink_to(tmp_path / "gone" / "moved.txt")
+    (folder / "old.pdf").symlink_to(tmp_path / "nowhere.pdf")
+    code, out, err = run([str(folder)], capsys)
+    assert code == 0
+    assert [json.loads(line)["body"] for line in out.splitlines()] == ["抚远市"]
+    line = next(x for x in err.splitlines() if "point nowhere" in x)
+    assert line.startswith("extract: skipped: 2 symbolic link(s) that point nowhere (")
+    assert "moved.txt" in line and "old.pdf" in line
+    # Named explicitly, it is an input that is missing.
+    code, out, _ = run([str(folder / "moved.txt"), "-q"], capsys)
+    assert code == 1 and json.loads(out)["error"]["kind"] == "missing"

@@ -153,14 +153,22 @@ def parse_document(data: bytes, source: str, suffix: str = ".txt") -> Document:
     return Document(source, text, encoding)
 
 
-def discover(paths: Iterable[str], skipped: list[Path] | None = None) -> Iterator[Path]:
+def discover(
+    paths: Iterable[str], skipped: list[Path] | None = None, dangling: list[Path] | None = None
+) -> Iterator[Path]:
     """Input files under `paths`: files as given, folders walked recursively in sorted order.
     Files in folders that are not of a report type are left out and, given a list
-    `skipped`, added to it so that the caller can say so."""
+    `skipped`, added to it so that the caller can say so; so are symbolic links in folders
+    that point nowhere, given a list `dangling`. (A path given explicitly is always yielded:
+    reading it says what is wrong with it.)"""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
+                if child.is_symlink() and not child.exists():
+                    if dangling is not None:
+                        dangling.append(child)
+                    continue
                 if not child.is_file():
                     continue
                 if child.suffix.lower() in SUFFIXES:
