@@ -76,9 +76,20 @@ def test_the_readme_gives_exactly_two_set_up_commands():
     setup = readme.split("## Set up", 1)[1].split("\n## ", 1)[0]
     commands = [line.strip() for line in setup.splitlines() if line.startswith("    ")]
     assert commands == [
-        "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/extract examples/",
+        "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/extract examples/ "
+        "-o records.jsonl --summary summary.md",
         "python3 -m venv .venv && .venv/bin/pip install -e '.[dev]' && .venv/bin/python -m pytest",
     ]
+
+
+def test_the_outputs_the_readme_suggests_are_ignored_by_git():
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    for name in ("/records.jsonl", "/summary.md", "/review/"):
+        assert name in ignored, name
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "-o records.jsonl --summary summary.md" in readme and "--html review/" in readme
+    tests = readme[readme.index("Run the tests") :][:600]
+    assert "scripts/install-browser" in tests
 
 
 def test_the_first_command_shows_each_kind_of_finding(capsys):

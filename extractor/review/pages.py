@@ -11,7 +11,9 @@ import csv
 import hashlib
 import itertools
 import json
+import os
 import re
+import urllib.parse
 from collections import Counter
 from html import escape
 from pathlib import Path
@@ -159,11 +161,19 @@ def slug(source: str) -> str:
     return f"{stem}-{hashlib.sha1(source.encode('utf-8')).hexdigest()[:8]}"
 
 
-def _pdf_link(record: ReportRecord, page: int | None = None) -> str:
+def pdf_href(source: str, folder: Path | None) -> str:
+    """The address of a PDF report relative to the folder of its review page, so that the
+    pages and the reports can be moved or copied together."""
+    base = folder.resolve() if folder is not None else Path.cwd()
+    relative = os.path.relpath(Path(source).resolve(), base)
+    return urllib.parse.quote(Path(relative).as_posix())
+
+
+def _pdf_link(record: ReportRecord, page: int | None = None, href: str = "") -> str:
     """A link to a PDF report (at `page`), for a reviewer to check the text it was read as."""
     if record.extraction.encoding != "pdf":
         return ""
-    uri = Path(record.source).resolve().as_uri()
+    uri = href or pdf_href(record.source, None)
     if page is None:
         return f'<a class="pdf" href="{escape(uri)}">PDF</a>'
     return f'<a class="pdf" href="{escape(uri)}#page={page}">PDF 第 {page} 页</a>'
@@ -271,12 +281,12 @@ def _target(f: Finding, record: ReportRecord) -> str:
     return next((f"cell:{k}" for k in f.cells if k in record.evidence), "")
 
 
-def _finding_item(f: Finding, record: ReportRecord, css: str) -> str:
+def _finding_item(f: Finding, record: ReportRecord, css: str, href: str = "") -> str:
     target = _target(f, record)
     attr = f' data-target="{escape(target)}"' if target else ""
     quotes = "；".join(f"「{escape(' '.join(e.snippet.split())[:40])}」" for e in f.evidence[:3])
     pages = sorted({e.page for e in f.evidence if e.page})
-    links = " ".join(_pdf_link(record, p) for p in pages[:3])
+    links = " ".join(_pdf_link(record, p, href) for p in pages[:3])
     return (
         f'<li class="finding {css}" data-rule="{escape(f.rule)}" data-status="{f.status}"{attr}><code>{escape(f.rule)}</code> {escape(RULE_NAMES.get(f.rule, ""))} '
         f"{escape(f.message)}{'<br>见 ' + quotes if quotes else ''}{' · ' + links if links else ''}</li>"
@@ -336,8 +346,12 @@ def _tables(record: ReportRecord, bad: set[str], culprits: frozenset[str]) -> st
     return "".join(parts)
 
 
-def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
-    """The review page of one report."""
+def report_page(
+    record: ReportRecord, original: str, page_slug: str, folder: Path | None = None
+) -> str:
+    """The review page of one report, to be written in `folder` (which PDF links are
+    relative to; the current directory when None)."""
+    href = pdf_href(record.source, folder) if record.extraction.encoding == "pdf" else ""
     failed = [f for f in record.findings if f.status == "failed"]
     bad = {k for f in failed if f.rule not in READING for k in f.cells}
     culprits = frozenset(suspects(record))
@@ -372,7 +386,7 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
     sections = []
     for title, items, css in groups:
         if items:
-            lis = "".join(_finding_item(f, record, css or f.severity) for f in items)
+            lis = "".join(_finding_item(f, record, css or f.severity, href) for f in items)
             sections.append(
                 f"<section><h2>{title}（{len(items)}）</h2><ul class='findings'>{lis}</ul></section>"
             )
@@ -414,7 +428,7 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
 <body data-report="{page_slug}">
 <header><h1>{escape(title)}</h1>
 <div class="meta">{escape(record.source)} · 格式 {record.format or "未知"} · 读取 {read}/{len(record.cells)} 格 ·
-问题 {len([f for f in failed if f.rule not in READING])} 处 · 方式 {record.extraction.backend} · {_pdf_link(record) + " · " if pdf else ""}<a href="../index.html">全部报告</a></div></header>
+问题 {len([f for f in failed if f.rule not in READING])} 处 · 方式 {record.extraction.backend} · {_pdf_link(record, None, href) + " · " if pdf else ""}<a href="../index.html">全部报告</a></div></header>
 <main><div>{"".join(sections)}<section>{_tables(record, bad, culprits)}</section></div>
 <section><h2>{"PDF 提取文本（表格按线框重排，每行一格一列；" if pdf else "原文（"}高亮：读取的格、正文数字）</h2><pre id="text">{_marks(original, record, bad, bad_claims, culprits)}</pre></section></main>
 <script src="../carry.js"></script><script>{PAGE_SCRIPT}</script></body></html>
@@ -515,7 +529,7 @@ class HtmlWriter:
             return
         page = slug(record.source)
         (self.folder / "reports" / f"{page}.html").write_text(
-            report_page(record, original, page), encoding="utf-8"
+            report_page(record, original, page, self.folder / "reports"), encoding="utf-8"
         )
         failed = [f for f in record.findings if f.status == "failed"]
         counts = Counter(f.rule for f in failed)
