@@ -167,3 +167,16 @@ def test_a_page_stored_as_a_string_literal_reads_as_the_page(wrap):
     # Evidence points at the escaped original: the snippet of a cell is its digits.
     key = "applications.new.total"
     assert record.evidence[key].snippet == str(cells[key])
+
+
+def test_a_text_dump_with_a_stray_tag_on_some_lines_keeps_its_lines():
+    # One cell per line, as crawler text dumps print tables, with <br> left on a few lines:
+    # its line breaks are its structure, so it is not read as HTML (which ignores them).
+    cells = random_cells(random.Random(12), "2021", True)
+    text = render_report(cells, layout="tabs").replace("\t", "\n")
+    lines = text.split("\n")
+    for i in range(0, len(lines), 20):
+        lines[i] += "<br/>"
+    stray = "\n".join(lines)
+    assert stray.count("<br/>") >= 8
+    assert read_text(stray, ".txt").cells == read_text(text, ".txt").cells == cells

@@ -148,10 +148,10 @@ def looks_like_html(text: str) -> bool:
     head = text[:SNIFF_CHARS]
     if _HTML_DOCUMENT.search(head):
         return True
-    for count, _ in enumerate(_HTML_STRUCTURE.finditer(head), 1):
-        if count >= _STRUCTURE_TAGS:
-            return True
-    return False
+    # Many tags, and about as many as lines: markup, not a text dump with a stray <br> on
+    # some of its lines (whose line breaks are its structure).
+    tags = len(_HTML_STRUCTURE.findall(head))
+    return tags >= _STRUCTURE_TAGS and 2 * tags >= head.count("\n")
 
 
 # A page stored as a JavaScript or JSON string: `let content = "<p style=\"…\">…<\/td>…"`.
