@@ -241,8 +241,9 @@ def test_a_folder_of_a_report_and_other_files_yields_one_report(tmp_path, capsys
     [report] = [r for r in records if "error" not in r]
     assert report["body"] == "示例县人民政府"
     assert not [f for f in report["findings"] if f["severity"] == "error"]
-    own = [r for r in records if r["source"].endswith(".html")]
-    assert all("report-audit" in r["error"]["message"] for r in own)
+    own = [r for r in records if r["source"].endswith((".html", "summary.md"))]
+    assert len(own) == 3
+    assert all("written by report-audit" in r["error"]["message"] for r in own)
 
 
 def test_a_dangling_symbolic_link_in_a_folder_is_counted_and_named(tmp_path, capsys):

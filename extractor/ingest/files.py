@@ -16,7 +16,12 @@ from extractor.ingest.text import MappedText
 # The name every page this tool writes carries (<meta name="generator">): its own output is
 # never read as a report, even when --html writes into a folder that is read.
 GENERATOR = "report-audit"
-_OUR_PAGE = re.compile(rf"<meta\s+name=[\"']generator[\"']\s+content=[\"']{GENERATOR}\b")
+_OURS = re.compile(
+    rf"<meta\s+name=[\"']generator[\"']\s+content=[\"']{GENERATOR}\b"
+    rf"|<!--\s*generator:\s*{GENERATOR}\b"
+)
+# The first line of a Markdown summary (--summary): a comment, invisible once rendered.
+SUMMARY_MARK = f"<!-- generator: {GENERATOR} (a summary of reports, not a report) -->"
 SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".pdf"})
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 # (BOM, codec for the bytes after it, the name reported). The name is that of a codec which
@@ -145,9 +150,9 @@ def parse_document(data: bytes, source: str, suffix: str = ".txt") -> Document:
         or literal is not None
         or (suffix not in (".md", ".markdown") and looks_like_html(original))
     )
-    if html_input and _OUR_PAGE.search(original, 0, 4096):
+    if _OURS.search(original, 0, 4096):
         raise UnreadableInput(
-            "not_a_report", f"a review page written by {GENERATOR} (--html), not a report"
+            "not_a_report", f"written by {GENERATOR} (--html or --summary), not a report"
         )
     text = normalise(original, html_input=html_input, literal=literal)
     return Document(source, text, encoding)

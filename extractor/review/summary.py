@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
+from extractor.ingest.files import SUMMARY_MARK
 from extractor.prose.align import candidates_text, readings_text
 from extractor.tables.rules import tally
 from schemas import Contradiction, ErrorRecord, Finding, ReportRecord, Span
@@ -259,6 +260,8 @@ class SummaryWriter:
             by_rule.update(counts)
         rows = sorted(self.rows, key=lambda row: (-row[0], row[1]))
         lines = [
+            SUMMARY_MARK,
+            "",
             "# 政府信息公开年报审核摘要",
             "",
             f"共 {len(rows)} 份报告，{sum(1 for row in rows if row[0])} 份有问题；{len(self.errors)} 个文件无法读取。",
