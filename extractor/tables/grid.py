@@ -76,7 +76,9 @@ class TableRead:
     found: bool = False
     layout: str | None = None
     cells: dict[str, Cell | None] = field(default_factory=dict)  # None: blank in the layout
-    ambiguous: dict[str, tuple[str, list[Number], tuple[int, int]]] = field(default_factory=dict)
+    ambiguous: dict[str, tuple[str, list[Number | None], tuple[int, int]]] = field(
+        default_factory=dict
+    )
     unreadable: dict[str, str] = field(default_factory=dict)
     missing_rows: list[str] = field(default_factory=list)
     labels: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -493,7 +495,7 @@ def _resolve(
             span = (min(a for a, _ in spans), max(b for _, b in spans)) if spans else (0, 0)
             # Every reading left, a blank (None, listed last) included where the layout
             # allows one: a cell that is 2 or blank is a doubt between two readings.
-            candidates = [v for v in dict.fromkeys(vals) if v is not None]
+            candidates: list[Number | None] = [v for v in dict.fromkeys(vals) if v is not None]
             candidates += [None] if None in vals else []
             table.ambiguous[key] = (reason or "有多种读法", candidates, span)
 
