@@ -180,3 +180,14 @@ def test_a_text_dump_with_a_stray_tag_on_some_lines_keeps_its_lines():
     stray = "\n".join(lines)
     assert stray.count("<br/>") >= 8
     assert read_text(stray, ".txt").cells == read_text(text, ".txt").cells == cells
+
+
+def test_a_quoted_attribute_holding_a_closing_bracket_is_still_inside_its_tag():
+    page, cells = _page(6)
+    page = page.replace("<td ", '<td title="if a>17 then 3>2" data-x=\'9>8\' ', 40)
+    page = page.replace('<p style="line-height:28px;margin-left:32px">', '<p title="3 > 1">', 5)
+    assert page.count("a>17") == 40
+    record = read_text(page, ".html")
+    assert record.cells == cells
+    assert not [f for f in record.findings if f.severity == "error"]
+    assert all("17" not in c.quote for c in record.claims)

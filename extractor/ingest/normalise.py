@@ -41,10 +41,13 @@ _HTML_HIDDEN = re.compile(
     r"|<![a-zA-Z\[][^<>]*>|<\?[^<>]*\?>|\]\]>",
     re.DOTALL | re.IGNORECASE,
 )
+# A tag's attributes up to its ">": a quoted value may hold ">" ("a>12"), and a quote left
+# open stands alone. Possessive, so a tag that never closes costs one scan.
+_ATTRIBUTES = r"""(?:[^>"']++|"[^"<]*+"|'[^'<]*+'|["'])*+"""
 _HTML_TOKEN = re.compile(
     r"<!--.*?-->"
     r"|<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>"
-    r"|<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>"
+    rf"|<(/?)([a-zA-Z][a-zA-Z0-9]*)\b{_ATTRIBUTES}>"
     r"|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});",
     re.DOTALL,
 )
@@ -58,7 +61,7 @@ _HTML_INLINE = frozenset(
 _STRAY_TAG = re.compile(
     r"<!--.*?-->"
     r"|<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>"
-    r"|<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[\s/:][^<>]*)?>",
+    rf"|<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[\s/:]{_ATTRIBUTES})?>",
     re.DOTALL | re.IGNORECASE,
 )
 # An HTTP response saved with its header block in front of the page.
