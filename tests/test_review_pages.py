@@ -206,3 +206,24 @@ def test_a_pdf_is_linked_by_a_path_relative_to_its_page(tmp_path):
 
     target = (moved / "out" / "review" / "reports" / unquote(quoted)).resolve()
     assert target.read_bytes() == b"%PDF-1.7\n"
+
+
+def test_an_unidentified_report_is_listed_by_its_file_name(tmp_path):
+    from extractor.review.pages import HtmlWriter
+    from schemas import Extraction, ReportRecord
+
+    record = ReportRecord(
+        source=str(tmp_path / "in" / "scan-0042.txt"),
+        body=None,
+        year=None,
+        format="2021",
+        extraction=Extraction(backend="rules", encoding="utf-8"),
+    )
+    writer = HtmlWriter(tmp_path / "r")
+    writer.add(record, "text\n")
+    writer.close()
+    parser = IndexRows()
+    parser.feed((tmp_path / "r" / "index.html").read_text(encoding="utf-8"))
+    assert parser.rows[0][0] == "scan-0042.txt"
+    [page] = (tmp_path / "r" / "reports").glob("*.html")
+    assert "<h1>scan-0042.txt</h1>" in page.read_text(encoding="utf-8")

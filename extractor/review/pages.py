@@ -130,7 +130,7 @@ function draw() {
   body.textContent = '';
   list.slice(page * size, page * size + size).forEach(function (r) {
     var tr = document.createElement('tr');
-    tr.appendChild(cell(r.body || '(未识别)', r.page));
+    tr.appendChild(cell(r.body || r.source.split(/[\\\\/]/).pop(), r.page));
     tr.appendChild(cell(r.year || ''));
     tr.appendChild(cell(r.format || ''));
     tr.appendChild(cell(r.problems));
@@ -453,7 +453,7 @@ PAGE_SIZE = 100
 
 def _index_row(row: dict) -> str:
     """One row of the index as HTML, as the script draws it, for a browser without scripts."""
-    body = escape(row["body"] or "(未识别)")
+    body = escape(row["body"] or Path(row["source"]).name)
     name = f'<a href="{escape(row["page"])}">{body}</a>' if row["page"] else body
     rules = "，".join(f"{RULE_NAMES.get(r, r)} {n}" for r, n in row["rules"].items())
     cells = (row["year"] or "", row["format"] or "", row["problems"], row["doubts"], rules)
