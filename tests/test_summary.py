@@ -190,3 +190,14 @@ def test_pdf_evidence_is_cited_by_page_and_an_unknown_report_by_its_file_name():
     assert "行）" not in summary  # no line of the extracted text
     page = report_page(record, original, "p")
     assert "<title>unnamed-0042.pdf</title>" in page
+
+
+def test_a_report_whose_only_doubts_are_ambiguous_cells_is_not_said_to_hold():
+    path = Path(__file__).parent.parent / "examples" / "findings"
+    [glued] = path.glob("001_changed_table_normative_docs_glued_3741.txt")
+    text = glued.read_text(encoding="utf-8")
+    record = read_text(text)
+    assert record.ambiguous and not [f for f in record.findings if f.status == "failed"]
+    rendered = report_summary(record, text)
+    assert "表格勾稽关系成立" not in rendered
+    assert "但部分无法核对" in rendered and "3 格有多种读法、0 格未能读取" in rendered

@@ -145,10 +145,13 @@ def checks_text(record: ReportRecord) -> str:
     checked, and how many prose figures agree, contradict and could not be checked."""
     t = tally(record)
     verdicts = Counter(c.verdict for c in record.contradictions)
+    doubtful = ""
+    if record.ambiguous or record.unreadable:
+        doubtful = f"；{len(record.ambiguous)} 格有多种读法、{len(record.unreadable)} 格未能读取"
     return (
         f"勾稽关系 {t['held']} 项成立、{t['failed']} 项不成立、{t['not_checkable']} 项无法核对；"
         f"正文数字 {verdicts['consistent']} 处与表格一致、{verdicts['contradiction']} 处矛盾、"
-        f"{verdicts['unclear']} 处无法核对。"
+        f"{verdicts['unclear']} 处无法核对{doubtful}。"
     )
 
 
