@@ -44,13 +44,14 @@ OK, NOT_READ, USAGE, OUTPUT_FAILED, CLOSED_PIPE = 0, 1, 2, 3, 141
 
 DESCRIPTION = """\
 Read 政府信息公开工作年度报告 (government information disclosure annual reports) and audit
-their tables. For each input file (.txt, .md, .html, .htm, .docx, .pdf; folders are walked
-recursively, and files of other types in them are counted and named; `-` reads one report
-from standard input) write one record: the canonical cells of the four tables, where each
+their tables. For each input file (.txt, .md, .markdown, .html, .htm, .xhtml, .docx, .pdf;
+folders are walked recursively, and files of other types in them are counted and named; `-`
+reads one report from standard input) write one record: the canonical cells of the four tables, where each
 value was read in the original text, and the findings of the arithmetic checks (勾稽关系).
 The output contract is docs/format.md.
 
-`extract eval [OPTIONS]` runs the evaluation instead (from a clone; see `extract eval -h`).
+The evaluation is a command of its own, `extract-eval [OPTIONS]` (from a clone; the same as
+`python -m eval`).
 """
 
 EPILOG = """\
@@ -394,8 +395,11 @@ def _original(record: Record) -> str | None:
         return None
 
 
-def _evaluation(argv: list[str]) -> int:
-    """`extract eval ...`: the evaluation of eval/, which ships with the source tree."""
+def evaluation(argv: list[str] | None = None) -> int:
+    """`extract-eval ...` (the same as `python -m eval ...`): the evaluation of eval/, which
+    ships with the source tree. Not a word of `extract`, whose arguments are paths: a
+    folder named `eval` is read like any other."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     root = Path(__file__).resolve().parent.parent
     if not (root / "eval" / "evaluate.py").is_file():
         _fail("the evaluation needs the source tree (eval/ beside extractor/): run it in a clone")
@@ -411,9 +415,10 @@ def _evaluation(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["eval"]:
-        return _evaluation(argv[1:])
     args = build_parser().parse_args(argv)
+    if args.paths == ["eval"] and not Path("eval").exists():
+        _fail("no file or folder eval here; the evaluation is `extract-eval` or `python -m eval`")
+        return USAGE
     try:
         return _main(args)
     except BrokenPipeError:
@@ -436,9 +441,10 @@ def _main(args: argparse.Namespace) -> int:
         return USAGE
     set_limits(PdfLimits(args.pdf_max_bytes, args.pdf_max_pages, args.pdf_max_stream))
     unsupported: list[Path] = []
+    dangling: list[Path] = []
     fmt = _format(args)
     resume = bool(args.output) and args.output != "-" and fmt == "jsonl" and not args.no_resume
-    inputs = unique(discover(args.paths, unsupported))
+    inputs = unique(discover(args.paths, unsupported, dangling))
     if args.dump_text:
         return _dump_text(inputs)
     try:
@@ -491,6 +497,8 @@ def _main(args: argparse.Namespace) -> int:
         print(_closing(totals, args, backend, prices), file=sys.stderr)
         if unsupported:
             print(_skipped(unsupported), file=sys.stderr)
+        if dangling:
+            print(_skipped(dangling, "symbolic link(s) that point nowhere"), file=sys.stderr)
     return NOT_READ if totals.unreadable or totals.model_failed else OK
 
 
@@ -514,10 +522,10 @@ def _report_line(bar, record: Record, backend: str, quiet: bool) -> None:
         )
 
 
-def _skipped(paths: list[Path], shown: int = 10) -> str:
+def _skipped(paths: list[Path], what: str = "file(s) of unsupported types", shown: int = 10) -> str:
     names = ", ".join(str(p) for p in paths[:shown])
     more = f" and {len(paths) - shown} more" if len(paths) > shown else ""
-    return f"extract: skipped: {len(paths)} file(s) of unsupported types ({names}{more})"
+    return f"extract: skipped: {len(paths)} {what} ({names}{more})"
 
 
 def _dump_text(inputs: list[Path]) -> int:

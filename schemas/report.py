@@ -44,7 +44,10 @@ class Ambiguity(BaseModel):
     """A cell whose text admits more than one reading; its value in `cells` is null."""
 
     reason: str = Field(description="why the text admits more than one reading")
-    candidates: list[Number] = Field(description="the readings that remain possible")
+    candidates: list[Number | None] = Field(
+        description="every reading that remains possible; null: the cell printed blank, where "
+        "the layout allows a blank cell"
+    )
 
 
 class Unreadable(BaseModel):
@@ -81,8 +84,9 @@ class ReadingTried(BaseModel):
     values: list[Number | None] = Field(
         description="each cell's value as read (null: blank, unreadable or ambiguous)"
     )
-    candidates: dict[str, list[Number]] = Field(
-        default_factory=dict, description="for an ambiguous cell, the readings still possible"
+    candidates: dict[str, list[Number | None]] = Field(
+        default_factory=dict,
+        description="for an ambiguous cell, the readings still possible (null: blank)",
     )
     result: Literal["fits", "differs", "not_checkable"] = Field(
         description="fits: some possible value of the sum equals the figure; differs: none can; "
@@ -219,7 +223,9 @@ class Extraction(BaseModel):
     encoding: str | None = Field(
         default=None,
         description="the codec that decodes the input's bytes into the text the offsets index "
-        "(utf-8-sig, utf-16, utf-32 when there is a byte-order mark; docx for .docx)",
+        "(utf-8-sig, utf-16, utf-32 when there is a byte-order mark); docx for .docx and pdf "
+        "for .pdf, whose offsets index the text extracted from the document (for a PDF, "
+        "`extract --dump-text` prints it)",
     )
     input: InputStamp | None = Field(
         default=None, description="the input file as read (None: standard input or in memory)"
@@ -295,12 +301,34 @@ class ReportRecord(BaseModel):
     extraction: Extraction = Field(description="how the values were obtained")
 
 
+# Every kind of error record `extract` writes, with what it means (docs/format.md lists the
+# same; tests/test_docs.py checks that the code raises no other).
+ERROR_KINDS: dict[str, str] = {
+    "empty": "the file is empty, or a document with no text",
+    "binary": "binary data or an unknown encoding, not text",
+    "encoding": "a byte-order mark the bytes after it do not follow",
+    "missing": "no such file (a dangling symbolic link included)",
+    "io": "the file cannot be read (permissions, a device error)",
+    "docx": "named .docx but not a readable Word document",
+    "unsupported_format": "a file type that is not read (reports are .txt, .md, .markdown, "
+    ".html, .htm, .xhtml, .docx, .pdf)",
+    "not_a_report": "not a government information disclosure annual report: neither its title "
+    "words nor its sections and tables; or a page this tool wrote",
+    "multiple_reports": "several reports in one file, to be split",
+    "corrupt": "a damaged or truncated PDF, or a file named .pdf that is not one",
+    "encrypted": "a PDF that needs a password",
+    "no_text_layer": "a scanned PDF with no text layer (it needs OCR)",
+    "too_large": "a PDF past a limit: --pdf-max-bytes, --pdf-max-pages or --pdf-max-stream",
+    "internal": "a bug of this tool on this input (the batch goes on)",
+}
+
+
 class InputError(BaseModel):
     """Why an input could not be read."""
 
     kind: str = Field(
-        description="empty, binary, encoding, missing, io, docx, not_a_report, unsupported, "
-        "internal"
+        description="; ".join(f"{k}: {v}" for k, v in ERROR_KINDS.items()),
+        json_schema_extra={"enum": list(ERROR_KINDS)},
     )
     message: str = Field(description="the details")
 

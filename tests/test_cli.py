@@ -173,3 +173,93 @@ def test_csv_opens_in_excel_and_carries_the_findings(tmp_path, capsys):
     data = (review / "findings.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbfsource,")
     assert ",format_outdated,warning,failed," in data.decode("utf-8-sig")
+
+
+NOTICE = """关于召开2025年度资料归档工作推进会的通知
+
+各科室、各下属单位：
+
+经研究，定于2025年3月12日在二楼会议室召开资料归档工作推进会。请各单位安排2名同志参加，会期1天。
+
+示例镇综合服务中心
+2025年3月5日
+"""
+
+TOOL_README = """# archive-helper
+
+Reads annual reports (政府信息公开工作年度报告) and prints their tables.
+
+## Usage
+
+    archive-helper 2024/ --jobs 4
+
+| option | default |
+|---|---|
+| --jobs | 1 |
+| --limit | 300 |
+
+It reads 予以公开 and 部分公开 rows, 行政复议 counts, and 2023年 or 2024年 reports alike;
+a run over 120 files takes 3 s. 收到申请 15件 in the example is only an example.
+"""
+
+
+def test_a_folder_of_a_report_and_other_files_yields_one_report(tmp_path, capsys, report_2021):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "report.txt").write_text(report_2021, encoding="utf-8")
+    (folder / "notice.txt").write_text(NOTICE, encoding="utf-8")
+    (folder / "README.md").write_text(TOOL_README, encoding="utf-8")
+    # An earlier run wrote its review pages and summary into the folder that is read now.
+    code, _, _ = run(
+        [
+            str(folder / "report.txt"),
+            "--html",
+            str(folder / "review"),
+            "--summary",
+            str(folder / "summary.md"),
+            "-q",
+            "-o",
+            str(tmp_path / "first.jsonl"),
+        ],
+        capsys,
+    )
+    assert code == 0
+    pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+    assert len(pages) == 2 and "review/index.html" in pages
+    code, out, _ = run([str(folder), "-q"], capsys)
+    records = [json.loads(line) for line in out.splitlines()]
+    kinds = {
+        Path(r["source"]).relative_to(folder).as_posix(): r.get("error", {}).get("kind")
+        for r in records
+    }
+    assert kinds == {
+        "report.txt": None,
+        "notice.txt": "not_a_report",
+        "README.md": "not_a_report",
+        "summary.md": "not_a_report",
+        **{page: "not_a_report" for page in pages},
+    }
+    assert code == 1
+    [report] = [r for r in records if "error" not in r]
+    assert report["body"] == "示例县人民政府"
+    assert not [f for f in report["findings"] if f["severity"] == "error"]
+    own = [r for r in records if r["source"].endswith((".html", "summary.md"))]
+    assert len(own) == 3
+    assert all("written by report-audit" in r["error"]["message"] for r in own)
+
+
+def test_a_dangling_symbolic_link_in_a_folder_is_counted_and_named(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "000_36d00f834dab91d3.txt", folder / "a.txt")
+    (folder / "moved.txt").symlink_to(tmp_path / "gone" / "moved.txt")
+    (folder / "old.pdf").symlink_to(tmp_path / "nowhere.pdf")
+    code, out, err = run([str(folder)], capsys)
+    assert code == 0
+    assert [json.loads(line)["body"] for line in out.splitlines()] == ["抚远市"]
+    line = next(x for x in err.splitlines() if "point nowhere" in x)
+    assert line.startswith("extract: skipped: 2 symbolic link(s) that point nowhere (")
+    assert "moved.txt" in line and "old.pdf" in line
+    # Named explicitly, it is an input that is missing.
+    code, out, _ = run([str(folder / "moved.txt"), "-q"], capsys)
+    assert code == 1 and json.loads(out)["error"]["kind"] == "missing"

@@ -1,12 +1,13 @@
 """What a user of well-behaved command-line tools expects: errors in one line with a known
 exit status, pipes, `-` for stdin and stdout, formats from the file name, file modes, quick
-help, `-V`, `python -m`, `extract eval`."""
+help, `-V`, `python -m`, `extract-eval`."""
 
 from __future__ import annotations
 
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -171,12 +172,28 @@ def test_the_mode_names_are_the_model_edges_modes():
     assert sorted(MODES) == list(MODE_NAMES)
 
 
-def test_extract_eval_runs_the_evaluation_not_a_folder_called_eval(capsys):
+def test_a_folder_called_eval_is_read_and_the_evaluation_is_a_command_of_its_own(
+    tmp_path, monkeypatch, capsys
+):
+    from extractor.cli import evaluation
+
     with pytest.raises(SystemExit) as exit_:
-        main(["eval", "--help"])
+        evaluation(["--help"])
     assert exit_.value.code == 0
     out = capsys.readouterr().out
     assert "--backends" in out and "--record" in out
+    # `extract eval` reads the folder eval of the current directory, like any folder.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "eval").mkdir()
+    shutil.copy(ROOT / "examples" / "000_36d00f834dab91d3.txt", tmp_path / "eval" / "a.txt")
+    assert main(["eval", "-q"]) == 0
+    [record] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert record["source"] == str(Path("eval") / "a.txt") and record["body"] == "抚远市"
+    # Without such a folder, one line says where the evaluation is.
+    (tmp_path / "eval" / "a.txt").unlink()
+    (tmp_path / "eval").rmdir()
+    assert main(["eval"]) == 2
+    assert "extract-eval" in capsys.readouterr().err
 
 
 def test_python_dash_m_schemas_help_prints_help_and_writes_nothing(tmp_path):

@@ -76,9 +76,20 @@ def test_the_readme_gives_exactly_two_set_up_commands():
     setup = readme.split("## Set up", 1)[1].split("\n## ", 1)[0]
     commands = [line.strip() for line in setup.splitlines() if line.startswith("    ")]
     assert commands == [
-        "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/extract examples/",
+        "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/extract examples/ "
+        "-o records.jsonl --summary summary.md",
         "python3 -m venv .venv && .venv/bin/pip install -e '.[dev]' && .venv/bin/python -m pytest",
     ]
+
+
+def test_the_outputs_the_readme_suggests_are_ignored_by_git():
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    for name in ("/records.jsonl", "/summary.md", "/review/"):
+        assert name in ignored, name
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "-o records.jsonl --summary summary.md" in readme and "--html review/" in readme
+    tests = readme[readme.index("Run the tests") :][:600]
+    assert "scripts/install-browser" in tests
 
 
 def test_the_first_command_shows_each_kind_of_finding(capsys):
@@ -146,3 +157,79 @@ def test_the_readme_figures_are_those_of_the_saved_evaluation():
                 ), (kind, name, key)
     stale = dict(figures, real=dict(figures["real"], cell_accuracy=0.5))
     assert rewrite(readme, stale, thresholds) != readme
+
+
+# --- the contract matches the output --------------------------------------------------------
+
+
+def _constants_passed(call_name: str, keyword: str | None = None) -> set[str]:
+    """The string constants the package passes to `call_name(...)`: as its first argument,
+    or as `keyword=`."""
+    import ast
+
+    found: set[str] = set()
+    for path in (ROOT / "extractor").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name != call_name:
+                continue
+            args = [kw.value for kw in node.keywords if kw.arg == keyword] if keyword else []
+            if not keyword and node.args:
+                args = [node.args[0]]
+            found |= {
+                a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            }
+    return found
+
+
+def test_every_error_kind_the_code_writes_is_in_the_schema_the_docs_and_the_summary():
+    from extractor.review.summary import INPUT_ERRORS
+    from schemas.report import ERROR_KINDS
+
+    raised = _constants_passed("UnreadableInput") | _constants_passed("InputError", "kind")
+    assert {"unsupported_format", "not_a_report", "corrupt", "too_large", "internal"} <= raised
+    error_schema = json.loads((ROOT / "schemas" / "error.schema.json").read_text("utf-8"))
+    enum = error_schema["$defs"]["InputError"]["properties"]["kind"]["enum"]
+    doc = FORMAT.read_text(encoding="utf-8")
+    for kind in raised:
+        assert kind in ERROR_KINDS and kind in enum, kind
+        assert f"| `{kind}` |" in doc, kind
+        assert kind in INPUT_ERRORS, kind
+    # and nothing documented that the code never writes
+    assert set(ERROR_KINDS) == set(enum) == set(INPUT_ERRORS) == raised
+
+
+def test_every_rule_the_code_reports_is_documented_and_named_in_chinese():
+    from extractor.tables.rules import _REVIEW_RULES, ARITHMETIC_RULES
+
+    rules = _constants_passed("Finding", "rule") | ARITHMETIC_RULES | set(_REVIEW_RULES.values())
+    assert {"balance", "pre2019_layout", "reading_doubt", "narrative_sum"} <= rules
+    doc = FORMAT.read_text(encoding="utf-8")
+    for rule in rules:
+        assert f"`{rule}`" in doc, rule
+        assert rule in RULE_NAMES, rule
+
+
+def test_every_evidence_field_is_in_the_docs():
+    from schemas import Span
+
+    doc = FORMAT.read_text(encoding="utf-8")
+    contract = doc[doc.index("## Output contract") :]
+    evidence = contract[contract.index("- `evidence`") : contract.index("- `findings`")]
+    for field in Span.model_fields:
+        assert f"`{field}`" in evidence, field
+
+
+def test_every_input_type_is_named_in_the_readme_and_the_help():
+    from extractor.cli import build_parser
+    from extractor.ingest.files import SUFFIXES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    usage = readme[readme.index("`PATH` is a report file") :][:200]
+    helptext = build_parser().format_help()
+    for suffix in SUFFIXES:
+        assert f"`{suffix}`" in usage, suffix
+        assert suffix in helptext, suffix
+    assert "`pdf`" in FORMAT.read_text(encoding="utf-8")

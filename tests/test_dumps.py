@@ -412,3 +412,22 @@ def test_figures_in_prose_next_to_the_table_are_not_taken_for_its_rows(layout):
     record = read_text(text)
     apps = {k: v for k, v in cells.items() if k.startswith("applications.")}
     assert {k: record.cells[k] for k in apps} == apps
+
+
+def test_a_cell_that_may_be_blank_lists_the_blank_among_its_candidates():
+    # A glued record that left no trace of blank cells: "22" is 自然人 2 and 总计 2, or any
+    # other part 2. Each part is 2 or blank, and says so: never "ambiguous" with one number.
+    text = (
+        "示例区人民政府2024年政府信息公开工作年度报告三、收到和处理政府信息公开申请情况"
+        "一、本年新收政府信息公开申请数量22二、上年结转政府信息公开申请数量"
+        "三、本年度办理结果（一）予以公开22（七）总计22四、结转下年度继续办理"
+    )
+    record = read_text(text)
+    for column in K.APPLICANT_PARTS:
+        amb = record.ambiguous[K.application_key("granted", column)]
+        assert amb.candidates == [2, None]
+    assert record.cells[K.application_key("granted", "total")] == 2
+    assert all(len(a.candidates) >= 2 for a in record.ambiguous.values())
+    from extractor.review.summary import report_summary
+
+    assert "可读作 [2, 空白]" in report_summary(record)

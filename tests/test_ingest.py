@@ -130,3 +130,16 @@ def test_a_broken_docx_is_refused():
     with pytest.raises(UnreadableInput) as e:
         parse_document(b"PK\x03\x04word/" + bytes(100), "x.docx", ".docx")
     assert e.value.kind == "docx"
+
+
+def test_a_notice_with_a_year_and_numbers_is_not_a_report():
+    notice = (
+        "关于做好2017年度会议纪要归档的通知\n各部门：\n请于2017年5月10日前报送纪要12份、"
+        "目录3份。\n示例县机关事务中心\n2017年4月20日\n"
+    )
+    with pytest.raises(UnreadableInput) as e:
+        read_text(notice)
+    assert e.value.kind == "not_a_report"
+    # The title words alone make a report, even one whose tables are lost.
+    titled = read_text("示例县机关事务中心2017年政府信息公开工作年度报告\n" + notice)
+    assert (titled.format, titled.year) == ("pre2019", 2017)

@@ -176,7 +176,8 @@ def test_a_pdf_review_page_links_to_the_pdf_pages(example_pdfs, tmp_path):
         == 0
     )
     page = next((tmp_path / "r" / "reports").glob("*.html")).read_text(encoding="utf-8")
-    assert f'href="{path.resolve().as_uri()}"' in page
+    relative = os.path.relpath(path.resolve(), (tmp_path / "r" / "reports").resolve())
+    assert f'href="{Path(relative).as_posix()}"' in page
     assert 'title="PDF 第 3 页"' in page
     assert "PDF 提取文本" in page
 

@@ -296,3 +296,35 @@ def test_gold_files_are_valid_json_with_the_layout_after_the_format():
     for path in (REAL / "gold").glob("*.json"):
         keys = list(json.loads(path.read_text("utf-8")))
         assert keys.index("layout") == keys.index("format") + 1
+
+
+# The corpus as shipped, provenance line kept, reads exactly as the report alone: the line
+# before a raw page's markup must not turn it into plain text.
+SHARED = Path("/work/shared/corpus")
+AS_SHIPPED = sorted(REAL.glob("*.txt")) + (sorted(SHARED.glob("*.txt")) if SHARED.is_dir() else [])
+
+
+@pytest.mark.parametrize("path", AS_SHIPPED, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_corpus_file_as_shipped_reads_as_its_report_alone(path):
+    from extractor.extract import extract_document
+    from extractor.ingest.files import parse_document
+
+    raw = path.read_bytes()
+    shipped = extract_document(parse_document(raw, path.name, ".txt"))
+    alone = extract_document(parse_document(strip_provenance(raw), path.name, ".txt"))
+
+    def outcome(r):
+        return (
+            r.body,
+            r.year,
+            r.format,
+            r.cells,
+            r.ambiguous,
+            sorted((f.rule, f.severity, f.status, tuple(f.cells)) for f in r.findings),
+            [(c.claim, c.stated, c.verdict) for c in r.contradictions],
+        )
+
+    assert outcome(shipped) == outcome(alone)
+    gold = json.loads((REAL / "gold" / f"{path.stem}.json").read_text("utf-8"))
+    assert (shipped.body is not None, shipped.year) == (True, gold["year"])
+    assert not [f for f in shipped.findings if f.severity == "error" and f.status == "failed"]

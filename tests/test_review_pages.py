@@ -157,3 +157,73 @@ def test_a_file_name_cannot_break_the_index(tmp_path):
     assert any(r["source"].endswith(name) for r in data["rows"])
     assert len(parser.rows) == 6 and any(row[-1].endswith(name) for row in parser.rows)
     assert "<!--<script>" not in index
+
+
+def test_a_pdf_is_linked_by_a_path_relative_to_its_page(tmp_path):
+    from extractor.review.pages import HtmlWriter
+    from schemas import Extraction, Finding, ReportRecord, Span
+
+    pdf = tmp_path / "reports in" / "示例 2024.pdf"
+    pdf.parent.mkdir()
+    pdf.write_bytes(b"%PDF-1.7\n")
+    cell = Span(start=5, end=7, snippet="52", page=3, bbox=[400.0, 310.0, 412.0, 322.0])
+    record = ReportRecord(
+        source=str(pdf),
+        body="示例县人民政府",
+        year=2024,
+        format="2021",
+        cells={"applications.granted.total": 52},
+        evidence={"applications.granted.total": cell},
+        findings=[
+            Finding(
+                rule="column_sum",
+                severity="error",
+                status="failed",
+                cells=["applications.granted.total"],
+                left=52,
+                right=50,
+                message="52 ≠ 50",
+                evidence=[cell],
+            )
+        ],
+        extraction=Extraction(backend="rules", encoding="pdf"),
+    )
+    writer = HtmlWriter(tmp_path / "out" / "review")
+    writer.add(record, "总计\t52\n")
+    writer.close()
+    [page] = (tmp_path / "out" / "review" / "reports").glob("*.html")
+    html = page.read_text(encoding="utf-8")
+    hrefs = set(re.findall(r'<a class="pdf" href="([^"]+)"', html))
+    quoted = "../../../reports%20in/%E7%A4%BA%E4%BE%8B%202024.pdf"
+    assert hrefs == {quoted, quoted + "#page=3"}
+    assert "file:" not in html
+    # The link still finds the PDF once the review folder and the reports move together.
+    moved = tmp_path / "elsewhere"
+    moved.mkdir()
+    (tmp_path / "out").rename(moved / "out")
+    (tmp_path / "reports in").rename(moved / "reports in")
+    from urllib.parse import unquote
+
+    target = (moved / "out" / "review" / "reports" / unquote(quoted)).resolve()
+    assert target.read_bytes() == b"%PDF-1.7\n"
+
+
+def test_an_unidentified_report_is_listed_by_its_file_name(tmp_path):
+    from extractor.review.pages import HtmlWriter
+    from schemas import Extraction, ReportRecord
+
+    record = ReportRecord(
+        source=str(tmp_path / "in" / "scan-0042.txt"),
+        body=None,
+        year=None,
+        format="2021",
+        extraction=Extraction(backend="rules", encoding="utf-8"),
+    )
+    writer = HtmlWriter(tmp_path / "r")
+    writer.add(record, "text\n")
+    writer.close()
+    parser = IndexRows()
+    parser.feed((tmp_path / "r" / "index.html").read_text(encoding="utf-8"))
+    assert parser.rows[0][0] == "scan-0042.txt"
+    [page] = (tmp_path / "r" / "reports").glob("*.html")
+    assert "<h1>scan-0042.txt</h1>" in page.read_text(encoding="utf-8")

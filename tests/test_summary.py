@@ -132,3 +132,77 @@ def test_a_figure_about_a_cell_we_could_not_read_shows_as_a_reading_doubt():
     ) in doubts
     assert "### 正文与表格" not in rendered  # not an error of the report
     assert "读取存疑 1 处" in rendered
+
+
+def test_a_report_with_rules_left_unchecked_is_not_said_to_hold():
+    from extractor.review.pages import report_page
+
+    clean_text = render_report(GRANTED_52)
+    clean = read_text(clean_text)
+    assert not [f for f in clean.findings if f.status in ("failed", "not_checkable")]
+    said = "表格勾稽关系成立，正文数字与表格一致：勾稽关系 42 项成立、0 项不成立、0 项无法核对"
+    assert said in report_summary(clean, clean_text)
+    assert said in report_page(clean, clean_text, "p")
+    # One blank cell leaves a balance and a column sum open: no failure, and not "all held".
+    text = clean_text.replace(
+        tabs_row("二、上年结转政府信息公开申请数量", [0] * 7),
+        "二、上年结转政府信息公开申请数量\t0\t\t0\t0\t0\t0\t0",
+    )
+    record = read_text(text)
+    assert not [f for f in record.findings if f.status == "failed"]
+    for rendered in (report_summary(record, text), report_page(record, text, "p")):
+        assert "表格勾稽关系成立" not in rendered
+        assert "勾稽关系 40 项成立、0 项不成立、2 项无法核对" in rendered
+
+
+def test_pdf_evidence_is_cited_by_page_and_an_unknown_report_by_its_file_name():
+    from extractor.review.pages import report_page
+    from schemas import Extraction, Finding, ReportRecord, Span
+
+    quote = Span(start=40, end=47, snippet="予以公开50件", page=1, bbox=[90.0, 200.0, 180.0, 212.0])
+    cell = Span(start=900, end=902, snippet="52", page=3, bbox=[400.0, 310.0, 412.0, 322.0])
+    record = ReportRecord(
+        source="scans/unnamed-0042.pdf",
+        body=None,
+        year=None,
+        format="2021",
+        cells={"applications.granted.total": 52},
+        evidence={"applications.granted.total": cell},
+        findings=[
+            Finding(
+                rule="narrative_mismatch",
+                severity="error",
+                status="failed",
+                cells=["applications.granted.total"],
+                left=50,
+                right=52,
+                message="正文说 50，表格 52",
+                evidence=[quote, cell],
+            )
+        ],
+        extraction=Extraction(backend="rules", encoding="pdf"),
+    )
+    original = "\n" * 60 + "x" * 1000
+    summary = report_summary(record, original)
+    assert summary.startswith("## unnamed-0042.pdf\n")
+    assert "????" not in summary
+    assert "见 PDF 第 1 页「予以公开50件」；予以公开/总计「52」（PDF 第 3 页）" in summary
+    assert "行）" not in summary  # no line of the extracted text
+    page = report_page(record, original, "p")
+    assert "<title>unnamed-0042.pdf</title>" in page
+
+
+def test_a_report_whose_only_doubts_are_ambiguous_cells_is_not_said_to_hold():
+    path = Path(__file__).parent.parent / "examples" / "findings"
+    [glued] = path.glob("001_changed_table_normative_docs_glued_3741.txt")
+    # Without the prose figures that decide the cut (tests/test_settle.py), the run stays
+    # ambiguous.
+    text = glued.read_text(encoding="utf-8")
+    text = text.replace("发布行政规范性文件 3 件", "发布行政规范性文件").replace(
+        "现行有效41个行政规范性文件", "现行有效行政规范性文件"
+    )
+    record = read_text(text)
+    assert record.ambiguous and not [f for f in record.findings if f.status == "failed"]
+    rendered = report_summary(record, text)
+    assert "表格勾稽关系成立" not in rendered
+    assert "但部分无法核对" in rendered and "3 格有多种读法、0 格未能读取" in rendered

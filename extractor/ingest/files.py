@@ -9,12 +9,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractor.errors import UnreadableInput
-from extractor.ingest.normalise import normalise
+from extractor.ingest.normalise import looks_like_html, normalise, string_literal
 from extractor.ingest.pdf import Layout, read_pdf
 from extractor.ingest.text import MappedText
 
+# The name every page this tool writes carries (<meta name="generator">): its own output is
+# never read as a report, even when --html writes into a folder that is read.
+GENERATOR = "report-audit"
+_OURS = re.compile(
+    rf"<meta\s+name=[\"']generator[\"']\s+content=[\"']{GENERATOR}\b"
+    rf"|<!--\s*generator:\s*{GENERATOR}\b"
+)
+# The first line of a Markdown summary (--summary): a comment, invisible once rendered.
+SUMMARY_MARK = f"<!-- generator: {GENERATOR} (a summary of reports, not a report) -->"
 SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".pdf"})
-_HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 # (BOM, codec for the bytes after it, the name reported). The name is that of a codec which
 # strips the BOM itself, so that `raw.decode(extraction.encoding)` is the text the offsets
@@ -134,18 +142,38 @@ def parse_document(data: bytes, source: str, suffix: str = ".txt") -> Document:
             raise UnreadableInput("empty", "the document has no text")
     else:
         original, encoding = decode(data)
-    html_input = suffix in (".html", ".htm", ".xhtml") or bool(_HTML_SNIFF.match(data[:512]))
-    return Document(source, normalise(original, html_input=html_input), encoding)
+    # Markup is told by its structure, wherever the page starts; a page stored as a string
+    # literal is decoded first, and is HTML.
+    literal = None if encoding == "docx" else string_literal(original)
+    html_input = encoding != "docx" and (
+        suffix in (".html", ".htm", ".xhtml")
+        or literal is not None
+        or (suffix not in (".md", ".markdown") and looks_like_html(original))
+    )
+    if _OURS.search(original, 0, 4096):
+        raise UnreadableInput(
+            "not_a_report", f"written by {GENERATOR} (--html or --summary), not a report"
+        )
+    text = normalise(original, html_input=html_input, literal=literal)
+    return Document(source, text, encoding)
 
 
-def discover(paths: Iterable[str], skipped: list[Path] | None = None) -> Iterator[Path]:
+def discover(
+    paths: Iterable[str], skipped: list[Path] | None = None, dangling: list[Path] | None = None
+) -> Iterator[Path]:
     """Input files under `paths`: files as given, folders walked recursively in sorted order.
     Files in folders that are not of a report type are left out and, given a list
-    `skipped`, added to it so that the caller can say so."""
+    `skipped`, added to it so that the caller can say so; so are symbolic links in folders
+    that point nowhere, given a list `dangling`. (A path given explicitly is always yielded:
+    reading it says what is wrong with it.)"""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
+                if child.is_symlink() and not child.exists():
+                    if dangling is not None:
+                        dangling.append(child)
+                    continue
                 if not child.is_file():
                     continue
                 if child.suffix.lower() in SUFFIXES:

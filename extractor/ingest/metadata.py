@@ -105,3 +105,22 @@ def report_titles(text: str) -> list[int]:
     return [
         s for s, e in zip(starts, bounds[1:], strict=False) if _FIRST_SECTION.search(text, s, e)
     ]
+
+
+# The title without a year or body in front (a crawler may print them elsewhere): a line of
+# Chinese alone, not a sentence of other text that names such reports.
+_BARE_TITLE = re.compile(
+    r"(?m)^[ \t#*]*[\u4e00-\u9fff()〔〕《》0-9 \t]{0,40}"
+    + loose(r"政府信息公开(?:工作)?(?:年度)?报告")
+    + r"[ \t*]*$"
+)
+
+
+def has_title(text: str) -> bool:
+    """Whether the head of `text` holds the title words of an annual report: a body or a year
+    before 政府信息公开…, or 政府信息公开工作年度报告 on a line of its own."""
+    head = text[:_HEAD]
+    m = _TITLE.search(head)
+    if m and not m.group("body").startswith(("本", "年度")):
+        return True
+    return bool(_TITLE_YEAR_FIRST.search(head) or _BARE_TITLE.search(head))

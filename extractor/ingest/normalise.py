@@ -34,16 +34,46 @@ _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]+")
 # Any whitespace run but a lone space. It begins with the whitespace character itself, so
 # the regex engine skips ahead to whitespace instead of testing every position.
 _HTML_SPACE = re.compile(r"\s(?:(?<! )|(?=\s))\s*")
+# Comments, scripts and styles, and the declarations around a document (<!DOCTYPE html>,
+# <?xml …?>, <![CDATA[ ]]> marks): never text.
 _HTML_HIDDEN = re.compile(
-    r"<!--.*?-->|<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE
+    r"<!--.*?-->|<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>"
+    r"|<![a-zA-Z\[][^<>]*>|<\?[^<>]*\?>|\]\]>",
+    re.DOTALL | re.IGNORECASE,
 )
+# A tag's attributes up to its ">": a quoted value may hold ">" ("a>12"), and a quote left
+# open stands alone. Possessive, so a tag that never closes costs one scan.
+_ATTRIBUTES = r"""(?:[^>"']++|"[^"<]*+"|'[^'<]*+'|["'])*+"""
 _HTML_TOKEN = re.compile(
     r"<!--.*?-->"
     r"|<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>"
-    r"|<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>"
+    rf"|<(/?)([a-zA-Z][a-zA-Z0-9]*)\b{_ATTRIBUTES}>"
     r"|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});",
     re.DOTALL,
 )
+# The same tokens in a text that is not HTML as a whole, where a stray tag may sit among
+# plain lines (a page pasted into a text dump): only tags of HTML's own names, so that a
+# "<" in prose is left alone. Nothing inside a tag, attributes included, is ever text.
+_HTML_INLINE = frozenset(
+    {"a", "b", "i", "u", "s", "em", "strong", "span", "font", "img", "sup", "sub", "small"}
+    | {"big", "center", "label", "input", "col", "colgroup", "o", "st1", "meta", "link"}
+)
+_STRAY_TAG = re.compile(
+    r"<!--.*?-->"
+    r"|<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>"
+    rf"|<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[\s/:]{_ATTRIBUTES})?>",
+    re.DOTALL | re.IGNORECASE,
+)
+# An HTTP response saved with its header block in front of the page.
+_HTTP_HEAD = re.compile(r"\A[ \t\r\n]*HTTP/\d(?:\.\d)?[ \t]+\d{3}[^\n]*\n(?:[^\r\n]+\r?\n)*?\r?\n")
+# Where markup shows in the first few KiB of a text: a document's own elements anywhere
+# there (after a provenance line, blank lines or an HTTP header block), or many tags.
+SNIFF_CHARS = 8192
+_HTML_DOCUMENT = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
+_HTML_STRUCTURE = re.compile(
+    r"</?(?:p|div|table|tbody|tr|td|th|br|span|font|h[1-6]|ul|li)\b[^<>]{0,400}>", re.IGNORECASE
+)
+_STRUCTURE_TAGS = 8
 _HTML_BLOCK = frozenset(
     [
         "p",
@@ -114,14 +144,81 @@ _JUNK_GATE = re.compile(_JUNK_WORDS)
 _THOUSANDS = re.compile(r"\d(?<![\d.,]\d)\d{0,2}(?:,\d{3})+(?![\d]|,\d)")
 
 
-def strip_html(text: MappedText) -> MappedText:
-    """HTML to plain text: blocks to lines, cells to tabs, entities decoded."""
+def looks_like_html(text: str) -> bool:
+    """Whether `text` is markup, judged by its structure in its first few KiB rather than by
+    its first bytes: a crawler may put a provenance line, blank lines or the HTTP header
+    block before `<!DOCTYPE html>`, or store only the page's content `<div>`."""
+    head = text[:SNIFF_CHARS]
+    if _HTML_DOCUMENT.search(head):
+        return True
+    # Many tags, and about as many as lines: markup, not a text dump with a stray <br> on
+    # some of its lines (whose line breaks are its structure).
+    tags = len(_HTML_STRUCTURE.findall(head))
+    return tags >= _STRUCTURE_TAGS and 2 * tags >= head.count("\n")
+
+
+# A page stored as a JavaScript or JSON string: `let content = "<p style=\"…\">…<\/td>…"`.
+# The quote that opens it comes right before the first tag of the text.
+_LITERAL_OPEN = re.compile(r"""(?:[=:(\[,]|\breturn)[ \t\r\n]*(["'`])[ \t]*\Z""")
+_ESCAPE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"  # a surrogate pair
+    r"|\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|\\\r?\n|\\.",
+    re.DOTALL,
+)
+_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "", "f": "\n", "v": "\n", "0": ""}
+
+
+def string_literal(text: str) -> tuple[int, int] | None:
+    """Where the contents of a string literal holding the page begin and end, when the text
+    is a page stored as a JavaScript or JSON string; None otherwise."""
+    first = text.find("<", 0, SNIFF_CHARS)
+    if first < 0:
+        return None
+    opening = _LITERAL_OPEN.search(text, max(0, first - 200), first)
+    if opening is None:
+        return None
+    quote = opening.group(1)
+    # The literal ends at the first quote of its kind that no backslash escapes.
+    closing = re.compile(rf"(?:[^{quote}\\]|\\.)*", re.DOTALL).match(text, opening.end())
+    end = closing.end() if closing else len(text)
+    return opening.end(), end
+
+
+def decode_literal(text: MappedText, start: int, end: int) -> MappedText:
+    """`text` with the escapes of the string literal between `start` and `end` decoded
+    (`\\n`, `\\"`, `\\/`, `\\uXXXX`, …), each character mapped to its escape."""
+
+    def unescape(m: re.Match[str]) -> str:
+        if not start <= m.start() < end:
+            return m.group(0)
+        raw = m.group(0)
+        if raw[1] == "u" and len(raw) == 12:
+            return (
+                (chr(int(raw[2:6], 16)) + chr(int(raw[8:12], 16)))
+                .encode("utf-16", "surrogatepass")
+                .decode("utf-16")
+            )
+        if raw[1] in "ux":
+            return chr(int(raw[2:], 16))
+        if raw[1] in "\r\n":
+            return ""  # a line continued
+        return _SIMPLE_ESCAPES.get(raw[1], raw[1])
+
+    return text.sub(_ESCAPE, unescape)
+
+
+def strip_html(text: MappedText, *, whole_page: bool = True) -> MappedText:
+    """HTML to plain text: blocks to lines, cells to tabs, entities decoded. With
+    `whole_page` False, the text is not HTML as a whole: its whitespace and entities are kept
+    and only the tags of HTML's own names are taken out."""
     # Comments, scripts and styles go first, whole: they are most of a page's markup.
-    text = text.sub(_HTML_HIDDEN, "")
-    # Source whitespace means nothing in HTML; collapsing it first keeps cell boundaries the
-    # only tabs and line breaks the only newlines.
-    text = text.sub(_HTML_SPACE, " ")
+    if whole_page:
+        text = text.sub(_HTML_HIDDEN, "")
+        # Source whitespace means nothing in HTML; collapsing it first keeps cell boundaries
+        # the only tabs and line breaks the only newlines.
+        text = text.sub(_HTML_SPACE, " ")
     in_cell = False
+    known = _HTML_BLOCK | _HTML_CELL | _HTML_INLINE
 
     def token(m: re.Match[str]) -> str:
         nonlocal in_cell
@@ -129,6 +226,8 @@ def strip_html(text: MappedText) -> MappedText:
         if raw[0] == "&":
             return html.unescape(raw)
         name = (m.group(3) or "").lower()
+        if not whole_page and m.group(3) and name not in known:
+            return raw  # "<" in prose, not a tag
         closing = bool(m.group(2))
         if name in _HTML_CELL:
             in_cell = not closing
@@ -141,14 +240,21 @@ def strip_html(text: MappedText) -> MappedText:
             return " " if in_cell else "\n"
         return ""
 
-    return text.sub(_HTML_TOKEN, token)
+    return text.sub(_HTML_TOKEN if whole_page else _STRAY_TAG, token)
 
 
-def normalise(original: str, *, html_input: bool = False) -> MappedText:
-    """The canonical text of a decoded report, mapped back onto `original`."""
+def normalise(
+    original: str, *, html_input: bool = False, literal: tuple[int, int] | None = None
+) -> MappedText:
+    """The canonical text of a decoded report, mapped back onto `original`. `literal`: where
+    a page stored as a string literal is (its escapes are decoded first)."""
     text = MappedText.of(original)
+    if literal is not None:
+        text = decode_literal(text, *literal)
     if html_input:
-        text = strip_html(text)
+        text = strip_html(text.sub(_HTTP_HEAD, ""))
+    elif "<" in text.text:
+        text = strip_html(text, whole_page=False)
     if "\r\n" in text.text:
         text = text.sub(_CRLF, "\n")
     text = text.translate(_BREAKS)

@@ -139,9 +139,20 @@ def _possible(record: ReportRecord, key: str) -> list[Number] | None:
     None when nothing is known (blank, unreadable, or a cell the layout does not have)."""
     amb = record.ambiguous.get(key)
     if amb is not None:
-        return list(amb.candidates) or None
+        return [v for v in amb.candidates if v is not None] or None
     value = record.cells.get(key)
     return None if value is None else [value]
+
+
+def candidates_text(values: list[Number | None]) -> str:
+    """The readings of an ambiguous cell for a reviewer: [1, 12], a blank as 空白."""
+    return "[" + ", ".join("空白" if v is None else str(v) for v in values) + "]"
+
+
+def _maybe_blank(record: ReportRecord, key: str) -> bool:
+    """Whether an ambiguous cell may also be blank (one of its readings leaves it empty)."""
+    amb = record.ambiguous.get(key)
+    return amb is not None and None in amb.candidates
 
 
 def try_reading(reading: Reading, stated: Number, record: ReportRecord) -> ReadingTried:
@@ -164,7 +175,10 @@ def try_reading(reading: Reading, stated: Number, record: ReportRecord) -> Readi
     if any(o is None for o in options):
         # The unknown cells are counts, never negative: a figure below what the known cells
         # already add up to fits no value they may hold.
-        known = [min(o) for o in options if o is not None]
+        # A cell that may be blank adds nothing for sure.
+        known = [
+            min(o) for k, o in zip(reading, options, strict=True) if o and not _maybe_blank(record, k)
+        ]
         counts = all(K.value_kind(k) == "count" for k in reading)
         if counts and known and stated < sum(known) - 1e-6:
             return tried("differs")
@@ -174,7 +188,10 @@ def try_reading(reading: Reading, stated: Number, record: ReportRecord) -> Readi
         sums = {s + v for s in sums for v in o}  # type: ignore[union-attr]
         if len(sums) > _MAX_COMBINATIONS:
             return tried("not_checkable")
-    return tried("fits" if any(abs(s - stated) < 1e-6 for s in sums) else "differs")
+    if any(abs(s - stated) < 1e-6 for s in sums):
+        return tried("fits")
+    # No number it may hold fits, but a cell that may be blank leaves the reading open.
+    return tried("not_checkable" if any(_maybe_blank(record, k) for k in reading) else "differs")
 
 
 def assess(
@@ -239,7 +256,7 @@ def _doubt(record: ReportRecord, reading: Reading) -> str:
     parts = []
     for k in reading:
         if k in record.ambiguous:
-            parts.append(f"{K.label(k)} 可读作 {record.ambiguous[k].candidates}")
+            parts.append(f"{K.label(k)} 可读作 {candidates_text(record.ambiguous[k].candidates)}")
         elif k in record.unreadable:
             parts.append(f"{K.label(k)} 未能读取")
         elif record.cells.get(k) is None:
@@ -278,7 +295,7 @@ def _shown(record: ReportRecord, t: ReadingTried) -> str:
     parts = []
     for k, v in zip(t.cells, t.values, strict=True):
         if k in t.candidates:
-            parts.append(f"{t.candidates[k]} 之一")
+            parts.append(f"{candidates_text(t.candidates[k])} 之一")
         elif v is None:
             parts.append("未读取" if k in record.unreadable else "空白")
         else:

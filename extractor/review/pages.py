@@ -11,14 +11,24 @@ import csv
 import hashlib
 import itertools
 import json
+import os
 import re
+import urllib.parse
 from collections import Counter
 from html import escape
 from pathlib import Path
 
-from extractor.prose.align import readings_text
+from extractor.ingest.files import GENERATOR
+from extractor.prose.align import candidates_text, readings_text
 from extractor.review.corpus import Carry, carry_chain
-from extractor.review.summary import READING, RULE_NAMES, doubt_text
+from extractor.review.summary import (
+    READING,
+    RULE_NAMES,
+    checks_text,
+    doubt_text,
+    no_problem_text,
+    report_title,
+)
 from extractor.tables.rules import ARITHMETIC_RULES, validate
 from schemas import Contradiction, ErrorRecord, Finding, ReportRecord
 from schemas import keys as K
@@ -123,7 +133,7 @@ function draw() {
   body.textContent = '';
   list.slice(page * size, page * size + size).forEach(function (r) {
     var tr = document.createElement('tr');
-    tr.appendChild(cell(r.body || '(未识别)', r.page));
+    tr.appendChild(cell(r.body || r.source.split(/[\\\\/]/).pop(), r.page));
     tr.appendChild(cell(r.year || ''));
     tr.appendChild(cell(r.format || ''));
     tr.appendChild(cell(r.problems));
@@ -154,11 +164,19 @@ def slug(source: str) -> str:
     return f"{stem}-{hashlib.sha1(source.encode('utf-8')).hexdigest()[:8]}"
 
 
-def _pdf_link(record: ReportRecord, page: int | None = None) -> str:
+def pdf_href(source: str, folder: Path | None) -> str:
+    """The address of a PDF report relative to the folder of its review page, so that the
+    pages and the reports can be moved or copied together."""
+    base = folder.resolve() if folder is not None else Path.cwd()
+    relative = os.path.relpath(Path(source).resolve(), base)
+    return urllib.parse.quote(Path(relative).as_posix())
+
+
+def _pdf_link(record: ReportRecord, page: int | None = None, href: str = "") -> str:
     """A link to a PDF report (at `page`), for a reviewer to check the text it was read as."""
     if record.extraction.encoding != "pdf":
         return ""
-    uri = Path(record.source).resolve().as_uri()
+    uri = href or pdf_href(record.source, None)
     if page is None:
         return f'<a class="pdf" href="{escape(uri)}">PDF</a>'
     return f'<a class="pdf" href="{escape(uri)}#page={page}">PDF 第 {page} 页</a>'
@@ -268,12 +286,12 @@ def _target(f: Finding, record: ReportRecord) -> str:
     return next((f"cell:{k}" for k in f.cells if k in record.evidence), "")
 
 
-def _finding_item(f: Finding, record: ReportRecord, css: str) -> str:
+def _finding_item(f: Finding, record: ReportRecord, css: str, href: str = "") -> str:
     target = _target(f, record)
     attr = f' data-target="{escape(target)}"' if target else ""
     quotes = "；".join(f"「{escape(' '.join(e.snippet.split())[:40])}」" for e in f.evidence[:3])
     pages = sorted({e.page for e in f.evidence if e.page})
-    links = " ".join(_pdf_link(record, p) for p in pages[:3])
+    links = " ".join(_pdf_link(record, p, href) for p in pages[:3])
     return (
         f'<li class="finding {css}" data-rule="{escape(f.rule)}" data-status="{f.status}"{attr}><code>{escape(f.rule)}</code> {escape(RULE_NAMES.get(f.rule, ""))} '
         f"{escape(f.message)}{'<br>见 ' + quotes if quotes else ''}{' · ' + links if links else ''}</li>"
@@ -333,8 +351,12 @@ def _tables(record: ReportRecord, bad: set[str], culprits: frozenset[str]) -> st
     return "".join(parts)
 
 
-def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
-    """The review page of one report."""
+def report_page(
+    record: ReportRecord, original: str, page_slug: str, folder: Path | None = None
+) -> str:
+    """The review page of one report, to be written in `folder` (which PDF links are
+    relative to; the current directory when None)."""
+    href = pdf_href(record.source, folder) if record.extraction.encoding == "pdf" else ""
     failed = [f for f in record.findings if f.status == "failed"]
     bad = {k for f in failed if f.rule not in READING for k in f.cells}
     culprits = frozenset(suspects(record))
@@ -369,7 +391,7 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
     sections = []
     for title, items, css in groups:
         if items:
-            lis = "".join(_finding_item(f, record, css or f.severity) for f in items)
+            lis = "".join(_finding_item(f, record, css or f.severity, href) for f in items)
             sections.append(
                 f"<section><h2>{title}（{len(items)}）</h2><ul class='findings'>{lis}</ul></section>"
             )
@@ -395,7 +417,7 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
         )
     if record.ambiguous or record.unreadable:
         lis = "".join(
-            f'<li class="finding doubt" data-target="cell:{escape(k)}"><code>{escape(k)}</code> 可读作 {a.candidates}：{escape(a.reason)}</li>'
+            f'<li class="finding doubt" data-target="cell:{escape(k)}"><code>{escape(k)}</code> 可读作 {candidates_text(a.candidates)}：{escape(a.reason)}</li>'
             for k, a in record.ambiguous.items()
         ) + "".join(
             f'<li class="finding doubt"><code>{escape(k)}</code> 未读取：{escape(u.reason)}</li>'
@@ -407,18 +429,20 @@ def report_page(record: ReportRecord, original: str, page_slug: str) -> str:
     )
     if not failed:
         sections.insert(
-            0, "<section><h2>未发现问题</h2>表格勾稽关系成立，正文数字与表格一致。</section>"
+            0, f"<section><h2>未发现问题</h2>{escape(no_problem_text(record))}</section>"
         )
-    title = f"{record.body or '（未识别机关）'} {record.year or ''} 年政府信息公开工作年度报告"
+    else:
+        sections.insert(0, f"<section><h2>核对结果</h2>{escape(checks_text(record))}</section>")
+    title = report_title(record)
     pdf = record.extraction.encoding == "pdf"
     read = sum(v is not None for v in record.cells.values())
     return f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="generator" content="{GENERATOR}"><title>{escape(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>
 <body data-report="{page_slug}">
 <header><h1>{escape(title)}</h1>
 <div class="meta">{escape(record.source)} · 格式 {record.format or "未知"} · 读取 {read}/{len(record.cells)} 格 ·
-问题 {len([f for f in failed if f.rule not in READING])} 处 · 方式 {record.extraction.backend} · {_pdf_link(record) + " · " if pdf else ""}<a href="../index.html">全部报告</a></div></header>
+问题 {len([f for f in failed if f.rule not in READING])} 处 · 方式 {record.extraction.backend} · {_pdf_link(record, None, href) + " · " if pdf else ""}<a href="../index.html">全部报告</a></div></header>
 <main><div>{"".join(sections)}<section>{_tables(record, bad, culprits)}</section></div>
 <section><h2>{"PDF 提取文本（表格按线框重排，每行一格一列；" if pdf else "原文（"}高亮：读取的格、正文数字）</h2><pre id="text">{_marks(original, record, bad, bad_claims, culprits)}</pre></section></main>
 <script src="../carry.js"></script><script>{PAGE_SCRIPT}</script></body></html>
@@ -443,7 +467,7 @@ PAGE_SIZE = 100
 
 def _index_row(row: dict) -> str:
     """One row of the index as HTML, as the script draws it, for a browser without scripts."""
-    body = escape(row["body"] or "(未识别)")
+    body = escape(row["body"] or Path(row["source"]).name)
     name = f'<a href="{escape(row["page"])}">{body}</a>' if row["page"] else body
     rules = "，".join(f"{RULE_NAMES.get(r, r)} {n}" for r, n in row["rules"].items())
     cells = (row["year"] or "", row["format"] or "", row["problems"], row["doubts"], rules)
@@ -460,7 +484,7 @@ def index_page(rows: list[dict], rules: list[str]) -> str:
     first = sorted(rows, key=lambda r: (-r["problems"], r["source"]))[:PAGE_SIZE]
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     return f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>政府信息公开年报审核</title><style>{STYLE}</style></head>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="generator" content="{GENERATOR}"><title>政府信息公开年报审核</title><style>{STYLE}</style></head>
 <body><header><h1>政府信息公开年报审核</h1><div class="meta">{len(rows)} 份报告 · <a href="findings.csv">findings.csv</a></div></header>
 <div class="controls"><input id="q" placeholder="机关、年度或文件名"><select id="rule"><option value="">全部规则</option></select>
 <span id="count">{len(rows)} 份报告 · 第 1/{pages} 页</span> <button id="prev">上一页</button><button id="next">下一页</button></div>
@@ -519,7 +543,7 @@ class HtmlWriter:
             return
         page = slug(record.source)
         (self.folder / "reports" / f"{page}.html").write_text(
-            report_page(record, original, page), encoding="utf-8"
+            report_page(record, original, page, self.folder / "reports"), encoding="utf-8"
         )
         failed = [f for f in record.findings if f.status == "failed"]
         counts = Counter(f.rule for f in failed)

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
+from pathlib import Path
 from typing import TextIO
 
-from extractor.prose.align import readings_text
+from extractor.ingest.files import SUMMARY_MARK
+from extractor.prose.align import candidates_text, readings_text
+from extractor.tables.rules import tally
 from schemas import Contradiction, ErrorRecord, Finding, ReportRecord, Span
 from schemas import keys as K
 
@@ -34,6 +37,7 @@ RULE_NAMES = {
     "reading_chosen": "按违反规则最少的读法读取",
     "carry_chain": "跨年度结转",
     "prompt_injection": "针对模型的指令",
+    "pre2019_layout": "2019年以前的统计表格式",
     "unreadable": "无法读取",
 }
 
@@ -49,8 +53,13 @@ INPUT_ERRORS = {
     "missing": "文件不存在",
     "io": "无法读取文件",
     "docx": "不是可读的 .docx 文件",
+    "unsupported_format": "不支持的文件类型",
     "not_a_report": "不是政府信息公开工作年度报告",
-    "unsupported": "不支持的文件类型",
+    "multiple_reports": "一个文件中有多份报告，请拆分",
+    "corrupt": "PDF 文件已损坏或不完整",
+    "encrypted": "PDF 已加密，需要密码",
+    "no_text_layer": "扫描件 PDF，没有文字层（需要 OCR）",
+    "too_large": "PDF 超出大小限制",
     "internal": "程序内部错误（请报告此问题）",
 }
 
@@ -63,12 +72,21 @@ def input_error(e: ErrorRecord) -> str:
     )
 
 
-def _where(span: Span, original: str | None, key: str | None = None) -> str:
+def _where(span: Span, original: str | None, key: str | None = None, pdf: bool = False) -> str:
     """Where to look: the cell's row and column names (when the span is a cell's), the text,
-    and the line in the original."""
+    and the line in the original; in a PDF, the page it is printed on (the lines of the text
+    extracted from a PDF are ours, not the reviewer's)."""
     snippet = " ".join(span.snippet.split())
     snippet = snippet if len(snippet) <= 40 else snippet[:37] + "…"
     name = K.label(key) if key else ""
+    if span.page is not None:
+        return (
+            f"{name}「{snippet}」（PDF 第 {span.page} 页）"
+            if name
+            else f"PDF 第 {span.page} 页「{snippet}」"
+        )
+    if pdf:
+        return f"{name}「{snippet}」" if name else f"「{snippet}」"
     if original is not None:
         line = original.count("\n", 0, span.start) + 1
         return f"{name}「{snippet}」（第 {line} 行）" if name else f"第 {line} 行「{snippet}」"
@@ -83,7 +101,8 @@ def _finding_line(f: Finding, original: str | None, record: ReportRecord | None 
         cell_of = {
             (s.start, s.end): k for k in f.cells if (s := record.evidence.get(k)) is not None
         }
-    where = "；".join(_where(e, original, cell_of.get((e.start, e.end))) for e in f.evidence)
+    pdf = record is not None and record.extraction.encoding == "pdf"
+    where = "；".join(_where(e, original, cell_of.get((e.start, e.end)), pdf) for e in f.evidence)
     return f"- **{RULE_NAMES.get(f.rule, f.rule)}** `{f.rule}`：{f.message}" + (
         f" — 见 {where}" if where else ""
     )
@@ -121,6 +140,42 @@ def doubt_text(record: ReportRecord, c: Contradiction) -> str:
     )
 
 
+def checks_text(record: ReportRecord) -> str:
+    """What was checked, in numbers: how many equations held, failed and could not be
+    checked, and how many prose figures agree, contradict and could not be checked."""
+    t = tally(record)
+    verdicts = Counter(c.verdict for c in record.contradictions)
+    doubtful = ""
+    if record.ambiguous or record.unreadable:
+        doubtful = f"；{len(record.ambiguous)} 格有多种读法、{len(record.unreadable)} 格未能读取"
+    return (
+        f"勾稽关系 {t['held']} 项成立、{t['failed']} 项不成立、{t['not_checkable']} 项无法核对；"
+        f"正文数字 {verdicts['consistent']} 处与表格一致、{verdicts['contradiction']} 处矛盾、"
+        f"{verdicts['unclear']} 处无法核对{doubtful}。"
+    )
+
+
+def no_problem_text(record: ReportRecord) -> str:
+    """The sentence for a report with no finding: that all held only when nothing was left
+    unchecked."""
+    t = tally(record)
+    unclear = sum(1 for c in record.contradictions if c.verdict == "unclear")
+    if t["not_checkable"] or unclear or record.ambiguous or record.unreadable:
+        return "未发现不成立的规则或与表格矛盾的正文数字，但部分无法核对：" + checks_text(record)
+    return "表格勾稽关系成立，正文数字与表格一致：" + checks_text(record)
+
+
+def report_title(record: ReportRecord) -> str:
+    """A report's name for a reviewer: body and year, or the file's name when they are not
+    known (never a year of question marks)."""
+    if record.body and record.year:
+        return f"{record.body} {record.year} 年报告"
+    name = Path(record.source).name or record.source
+    if record.body or record.year:
+        return f"{record.body or name} {record.year or ''} 年报告".replace("  ", " ")
+    return name
+
+
 def report_summary(record: ReportRecord, original: str | None = None) -> str:
     """The Markdown summary of one report; `original` (the decoded input) adds line numbers."""
     failed = [f for f in record.findings if f.status == "failed" and f.rule not in READING]
@@ -132,7 +187,8 @@ def report_summary(record: ReportRecord, original: str | None = None) -> str:
     doubts = [f for f in record.findings if f.rule in READING]
     prose_doubts = reading_doubts(record)
     uncertain = len(record.ambiguous) + len(record.unreadable) + len(doubts) + len(prose_doubts)
-    title = f"{record.body or '（未识别机关）'} {record.year or '????'} 年报告"
+    title = report_title(record)
+    pdf = record.extraction.encoding == "pdf"
     read = sum(v is not None for v in record.cells.values())
     lines = [
         f"## {title}",
@@ -142,8 +198,7 @@ def report_summary(record: ReportRecord, original: str | None = None) -> str:
         f" · 方式 {record.extraction.backend}",
         "",
     ]
-    if not failed:
-        lines += ["未发现表格勾稽或正文与表格不一致的问题。", ""]
+    lines += [no_problem_text(record) if not failed else "核对：" + checks_text(record), ""]
     if table:
         lines += ["### 表格问题", "", *(_finding_line(f, original, record) for f in table), ""]
     if prose:
@@ -155,12 +210,12 @@ def report_summary(record: ReportRecord, original: str | None = None) -> str:
         lines += ["### 读取存疑（是我们的读取问题，不是报告的错误）", ""]
         for key, amb in record.ambiguous.items():
             where = (
-                f" — 见 {_where(record.evidence[key], original, key)}"
+                f" — 见 {_where(record.evidence[key], original, key, pdf)}"
                 if key in record.evidence
                 else ""
             )
             lines.append(
-                f"- {K.label(key)} `{key}`：可读作 {amb.candidates}（{amb.reason}）{where}"
+                f"- {K.label(key)} `{key}`：可读作 {candidates_text(amb.candidates)}（{amb.reason}）{where}"
             )
         reasons = Counter(u.reason for u in record.unreadable.values())
         for reason, n in reasons.items():
@@ -169,7 +224,7 @@ def report_summary(record: ReportRecord, original: str | None = None) -> str:
             lines.append(f"- 未能读取 {n} 格（{shown}）：{reason}")
         lines += [_finding_line(f, original, record) for f in doubts]
         for c in prose_doubts:
-            where = _where(Span(start=c.start, end=c.end, snippet=c.quote), original)
+            where = _where(Span(start=c.start, end=c.end, snippet=c.quote), original, pdf=pdf)
             lines.append(f"- {doubt_text(record, c)} — 见 {where}")
         lines.append("")
     lines += _undecided_lines(record, original)
@@ -228,6 +283,8 @@ class SummaryWriter:
             by_rule.update(counts)
         rows = sorted(self.rows, key=lambda row: (-row[0], row[1]))
         lines = [
+            SUMMARY_MARK,
+            "",
             "# 政府信息公开年报审核摘要",
             "",
             f"共 {len(rows)} 份报告，{sum(1 for row in rows if row[0])} 份有问题；{len(self.errors)} 个文件无法读取。",

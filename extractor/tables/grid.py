@@ -76,7 +76,9 @@ class TableRead:
     found: bool = False
     layout: str | None = None
     cells: dict[str, Cell | None] = field(default_factory=dict)  # None: blank in the layout
-    ambiguous: dict[str, tuple[str, list[Number], tuple[int, int]]] = field(default_factory=dict)
+    ambiguous: dict[str, tuple[str, list[Number | None], tuple[int, int]]] = field(
+        default_factory=dict
+    )
     unreadable: dict[str, str] = field(default_factory=dict)
     missing_rows: list[str] = field(default_factory=list)
     labels: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -498,7 +500,10 @@ def _resolve(
                 if any(c and c.start < t.end and t.start < c.end for c in column)
             ]
             span = (min(a for a, _ in spans), max(b for _, b in spans)) if spans else (0, 0)
-            candidates = [v for v in dict.fromkeys(vals) if v is not None]
+            # Every reading left, a blank (None, listed last) included where the layout
+            # allows one: a cell that is 2 or blank is a doubt between two readings.
+            candidates: list[Number | None] = [v for v in dict.fromkeys(vals) if v is not None]
+            candidates += [None] if None in vals else []
             table.ambiguous[key] = (reason or "有多种读法", candidates, span)
 
 

@@ -7,7 +7,7 @@ from itertools import pairwise
 
 from extractor.errors import UnreadableInput
 from extractor.ingest.files import Document
-from extractor.ingest.metadata import report_titles, title
+from extractor.ingest.metadata import has_title, report_titles, title
 from extractor.ingest.sections import Section, find_sections
 from extractor.ingest.text import MappedText
 from extractor.tables.cells import Cell
@@ -124,6 +124,27 @@ def _row_of(key: str) -> str:
     return rest.rsplit(".", 1)[0]
 
 
+NOT_A_REPORT = (
+    "not a government information disclosure annual report: neither its title words "
+    "(…年度政府信息公开工作年度报告) nor its sections and tables"
+)
+# Without the title, what makes a text a report: at least two of its six section headings
+# and rows of its tables found by their labels, or table 三 by itself (its labels are
+# unmistakable). A year, a body and a few numbers are in every notice.
+SECTIONS_OF_A_REPORT = 2
+LABELLED_ROWS = 3
+APPLICATION_ROWS_ALONE = 10
+
+
+def _structured(tables: Tables, sections: dict[str, Section]) -> bool:
+    """Whether the text has a report's structure: sections and labelled table rows."""
+    apps = len(tables.applications.labels)
+    rows = apps + len(tables.active.labels)
+    return (
+        len(sections) >= SECTIONS_OF_A_REPORT and rows >= LABELLED_ROWS
+    ) or apps >= APPLICATION_ROWS_ALONE
+
+
 def read_report(
     doc: Document, sections: dict[str, Section] | None = None, guessed: set[str] | None = None
 ) -> ReportRecord:
@@ -141,19 +162,18 @@ def read_report(
             "multiple_reports",
             f"{len(titles)} reports in one file (titles on lines {lines}): split it into one file each",
         )
+    titled = has_title(text)
     if year is not None and year <= 2018:
+        if not titled and len(sections) < SECTIONS_OF_A_REPORT:
+            raise UnreadableInput("not_a_report", NOT_A_REPORT)
         # The statistics layout before 2019 has other tables; reading them as the national
         # format would only produce wrong numbers.
         return ReportRecord(
             source=doc.source, body=body, year=year, format="pre2019", extraction=extraction
         )
     tables = read_tables(text, sections, year)
-    found_any = tables.active.found or tables.applications.found or tables.review.found
-    if not found_any and len(sections) < 2 and body is None:
-        raise UnreadableInput(
-            "not_a_report",
-            "not a government information disclosure annual report: no title, sections or tables",
-        )
+    if not titled and not _structured(tables, sections):
+        raise UnreadableInput("not_a_report", NOT_A_REPORT)
     record = ReportRecord(
         source=doc.source,
         body=body,

@@ -86,28 +86,45 @@ def _equation(
     )
 
 
-def _arithmetic(record: ReportRecord) -> Iterator[Finding | None]:
+def _equations(record: ReportRecord) -> Iterator[tuple[str, list[str], list[str]]]:
+    """Every equation of the tables' arithmetic for the record's layout: (rule, left, right)."""
     app = K.application_key
     split = app("other.overdue_correction", "total") in record.cells
     for c in K.APPLICANT_COLUMNS:
-        yield _equation(
-            record,
+        yield (
             "balance",
             [app("new", c), app("carried_in", c)],
             [app("total", c), app("carried_out", c)],
         )
     for c in K.APPLICANT_COLUMNS:
-        yield _equation(
-            record, "outcome_sum", [app("total", c)], [app(r, c) for r in K.outcome_rows(split)]
-        )
+        yield "outcome_sum", [app("total", c)], [app(r, c) for r in K.outcome_rows(split)]
     for r in K.application_rows(split):
-        yield _equation(
-            record, "column_sum", [app(r, "total")], [app(r, c) for c in K.APPLICANT_PARTS]
-        )
+        yield "column_sum", [app(r, "total")], [app(r, c) for c in K.APPLICANT_PARTS]
     for group, rule in _REVIEW_RULES.items():
-        yield _equation(
-            record, rule, [f"{group}.total"], [f"{group}.{o}" for o in K.OUTCOMES if o != "total"]
-        )
+        yield rule, [f"{group}.total"], [f"{group}.{o}" for o in K.OUTCOMES if o != "total"]
+
+
+def _arithmetic(record: ReportRecord) -> Iterator[Finding | None]:
+    for rule, left, right in _equations(record):
+        yield _equation(record, rule, left, right)
+
+
+def tally(record: ReportRecord) -> dict[str, int]:
+    """How many equations of the tables' arithmetic held, failed, and could not be checked
+    (a cell blank, ambiguous or unreadable, or a row or table not read)."""
+    counts = {"held": 0, "failed": 0, "not_checkable": 0}
+    if record.format == "pre2019":
+        return counts
+    cells = record.cells
+    for _rule, left, right in _equations(record):
+        involved = [*left, *right]
+        if any(cells.get(k) is None for k in involved):
+            counts["not_checkable"] += 1
+        elif abs(sum(cells[k] for k in left) - sum(cells[k] for k in right)) < 1e-9:  # type: ignore[misc]
+            counts["held"] += 1
+        else:
+            counts["failed"] += 1
+    return counts
 
 
 _DOMAIN = {
