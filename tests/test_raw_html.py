@@ -191,3 +191,35 @@ def test_a_quoted_attribute_holding_a_closing_bracket_is_still_inside_its_tag():
     assert record.cells == cells
     assert not [f for f in record.findings if f.severity == "error"]
     assert all("17" not in c.quote for c in record.claims)
+
+
+def test_a_page_whose_script_holds_the_content_as_a_string_reads_as_the_page():
+    # The page a crawler saved is a frame: the report sits in a script's string literal,
+    # escaped, and other scripts hold code with numbers of their own.
+    page, cells = _page(7)
+    body = page[page.index("<body>") + len("<body>") : page.index("</body>")]
+    frame = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>年报</title>"
+        "<script>var siteid = 28; var pageSize = 15;</script></head><body>"
+        "<div id='content'></div><script type='text/javascript'>\n"
+        f'  var content = "{_js_string(body)}";\n'
+        "  document.getElementById('content').innerHTML = content;\n</script>"
+        "<script>var hits = 3321;</script></body></html>"
+    )
+    assert "<\\/td>" in frame
+    clean = read_text(page, ".html")
+    record = read_text(frame, ".html")
+    assert record.cells == cells
+    assert _outcome(record) == _outcome(clean)
+    key = "applications.new.total"
+    assert record.evidence[key].snippet == str(cells[key])
+
+
+def test_scripts_without_page_markup_are_still_dropped():
+    page, cells = _page(8)
+    noisy = page.replace(
+        "</body>", "<script>var rows = '<div class=\"x\">12<\\/div>'; var n = 4411;</script></body>"
+    )
+    record = read_text(noisy, ".html")
+    assert record.cells == cells
+    assert "4411" not in read_text(noisy, ".html").model_dump_json()

@@ -184,12 +184,35 @@ def string_literal(text: str) -> tuple[int, int] | None:
     return opening.end(), end
 
 
+# A page whose content a script holds as a string (`<script>var content = "<table…<\/td>…"`):
+# a literal inside a script block with escaped markup in it.
+_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
+_QUOTED = re.compile(r"""(["'`])((?:(?!\1)[^\\]|\\.){200,}?)\1""", re.DOTALL)
+_ESCAPED_MARKUP = re.compile(r"<\\/|\\u003[cC]|\\x3[cC]")
+_CONTENT_TABLE = re.compile(r"<(?:table|td)\b", re.IGNORECASE)
+
+
+def script_literals(text: str) -> list[tuple[int, int]]:
+    """Where string literals holding escaped page markup sit inside script blocks."""
+    found = []
+    for script in _SCRIPT.finditer(text):
+        for q in _QUOTED.finditer(text, script.start(1), script.end(1)):
+            if _ESCAPED_MARKUP.search(q.group(2)):
+                found.append((q.start(2), q.end(2)))
+    return found
+
+
 def decode_literal(text: MappedText, start: int, end: int) -> MappedText:
     """`text` with the escapes of the string literal between `start` and `end` decoded
     (`\\n`, `\\"`, `\\/`, `\\uXXXX`, …), each character mapped to its escape."""
+    return decode_literals(text, [(start, end)])
+
+
+def decode_literals(text: MappedText, ranges: list[tuple[int, int]]) -> MappedText:
+    """`text` with the escapes of the string literals in `ranges` decoded."""
 
     def unescape(m: re.Match[str]) -> str:
-        if not start <= m.start() < end:
+        if not any(start <= m.start() < end for start, end in ranges):
             return m.group(0)
         raw = m.group(0)
         if raw[1] == "u" and len(raw) == 12:
@@ -207,13 +230,27 @@ def decode_literal(text: MappedText, start: int, end: int) -> MappedText:
     return text.sub(_ESCAPE, unescape)
 
 
-def strip_html(text: MappedText, *, whole_page: bool = True) -> MappedText:
+def strip_html(
+    text: MappedText, *, whole_page: bool = True, script_content: bool = False
+) -> MappedText:
     """HTML to plain text: blocks to lines, cells to tabs, entities decoded. With
     `whole_page` False, the text is not HTML as a whole: its whitespace and entities are kept
-    and only the tags of HTML's own names are taken out."""
+    and only the tags of HTML's own names are taken out. With `script_content`, a script
+    that holds the page's tables (decoded from a string literal) is read, not dropped."""
+
+    def hidden(m: re.Match[str]) -> str:
+        block = m.group(0)
+        if script_content and m.group(1) and _CONTENT_TABLE.search(block):
+            # Its content is read like the page's: the script's own tags become spaces of
+            # the same length, so every character still maps to itself.
+            opened = block.index(">") + 1
+            closed = block.lower().rindex("</")
+            return " " * opened + block[opened:closed] + " " * (len(block) - closed)
+        return ""
+
     # Comments, scripts and styles go first, whole: they are most of a page's markup.
     if whole_page:
-        text = text.sub(_HTML_HIDDEN, "")
+        text = text.sub(_HTML_HIDDEN, hidden)
         # Source whitespace means nothing in HTML; collapsing it first keeps cell boundaries
         # the only tabs and line breaks the only newlines.
         text = text.sub(_HTML_SPACE, " ")
@@ -251,8 +288,11 @@ def normalise(
     text = MappedText.of(original)
     if literal is not None:
         text = decode_literal(text, *literal)
+    in_scripts = script_literals(original) if html_input and literal is None else []
+    if in_scripts:
+        text = decode_literals(text, in_scripts)
     if html_input:
-        text = strip_html(text.sub(_HTTP_HEAD, ""))
+        text = strip_html(text.sub(_HTTP_HEAD, ""), script_content=bool(in_scripts))
     elif "<" in text.text:
         text = strip_html(text, whole_page=False)
     if "\r\n" in text.text:
