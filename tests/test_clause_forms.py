@@ -249,3 +249,15 @@ def test_objects_decisions_and_measure_words(text, expected):
 
 def test_a_department_count_is_not_a_count_of_rules():
     assert claims("联合三部门印发规章。") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "修订完善规章制度5项，印发8件。",
+        "本年度新制定规章制度3项，废止2项。",
+    ],
+)
+def test_internal_rules_and_regulations_are_not_the_rules_row(text):
+    # 规章制度: a body's own rules and regulations, not the 规章 of table 二
+    assert claims(text) == []

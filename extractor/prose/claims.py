@@ -160,7 +160,9 @@ _OBJECTS = {
         + r"(?!\s*人)(?:\s*公\s*开)?"
     ),
     "document": re.compile(
+        # 规章制度 is a body's internal rules and regulations, not 规章
         loose(r"(?:(?:行政)?法规[、和及与])?规章(?:[、和及与]|以及)(?:行政)?规范性文件|(?:行政)?规范性文件|规章")
+        + r"(?!\s*制\s*度)"
     ),
     # the cases an outcome belongs to: 复议机关 for a review, 法院 for a suit
     "review": re.compile(loose(r"行政复议|行政诉讼|起诉|复议|诉讼|法院")),
