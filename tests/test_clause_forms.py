@@ -261,3 +261,21 @@ def test_a_department_count_is_not_a_count_of_rules():
 def test_internal_rules_and_regulations_are_not_the_rules_row(text):
     # 规章制度: a body's own rules and regulations, not the 规章 of table 二
     assert claims(text) == []
+
+
+# One outcome for every application counted, said with 均/全部 and no number of its own.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("本年度收到政府信息公开申请3件，均予以公开。", [("granted", 3), ("received", 3)]),
+        # timeliness is no outcome: 全部按期答复 may cover what was carried in too
+        ("共受理申请5件，全部按期答复。", [("received", 5)]),
+        ("收到申请2件，均不予公开。", [("denied", 2), ("received", 2)]),
+        # a count of some of the applications says nothing of the others
+        ("网上申请3件，均予以公开。", [("applications?", 3)]),
+        # another number in the sentence: the outcome is not said of them all
+        ("收到申请4件，均已办结，其中予以公开3件。", [("received", 4), ("granted", 3)]),
+    ],
+)
+def test_one_outcome_for_every_application_counted(text, expected):
+    assert claims(text) == expected

@@ -655,7 +655,13 @@ def find_claims(text: str, start: int = 0, end: int | None = None) -> list[Found
         if got is not None:
             topic, s, e = got
             claims.append(Found(topic, c.value, s, e))
-            outcome = _review_outcome(text, c.end, nxt, end) if topic == "review" else None
+            outcome = (
+                _review_outcome(text, c.end, nxt, end)
+                if topic == "review"
+                else _outcome_of_every(_APPLICATIONS_OF_ALL, text, c.end, nxt, end)
+                if topic in ("received", "handled", "applications")
+                else None
+            )
             if outcome is not None:
                 claims.append(Found(outcome[0], c.value, s, outcome[1]))
     taken: list[tuple[int, int]] = []
@@ -682,12 +688,35 @@ _OUTCOME_DOUBT = re.compile(r"部分|尚未|未审结|审理中|正在|其中|�
 def _review_outcome(text: str, after: int, next_number: int, end: int) -> tuple[str, int] | None:
     """(topic, phrase end) when the sentence goes on to name one outcome for all the review
     cases it counted, with no other number before its end."""
+    return _outcome_of_every(_OUTCOME_OF_ALL, text, after, next_number, end)
+
+
+# "收到申请3件，均予以公开": one outcome for every application counted, said with 均/全部.
+_ALL = r"(?:均|全部|全都|一律)(?:已|已经|依法|被|都)*"
+_APPLICATIONS_OF_ALL = (
+    ("denied", re.compile(loose(_ALL + r"不予公开"))),
+    ("granted", re.compile(loose(_ALL + r"(?:予以|同意)?公开"))),
+)
+# 均已按期答复 is not among them: it speaks of timeliness, and may cover what was carried in.
+
+
+def _outcome_of_every(
+    outcomes: tuple[tuple[str, re.Pattern[str]], ...],
+    text: str,
+    after: int,
+    next_number: int,
+    end: int,
+) -> tuple[str, int] | None:
+    """(topic, phrase end) when the sentence goes on to name one outcome for all it counted,
+    with no other number before its end."""
     stop = after
     while stop < end and stop - after < 60 and text[stop] not in _SENTENCE_END:
         stop += 1
     if next_number < stop or _OUTCOME_DOUBT.search(text, after, stop):
         return None
-    found = [(t, m) for t, p in _OUTCOME_OF_ALL if (m := p.search(text, after, stop))]
+    found = [(t, m) for t, p in outcomes if (m := p.search(text, after, stop))]
+    if outcomes is _APPLICATIONS_OF_ALL and len(found) == 2 and found[0][0] == "denied":
+        found = found[:1]  # 均不予公开 also holds 公开
     if len(found) != 1:
         return None
     topic, m = found[0]
