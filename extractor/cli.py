@@ -15,17 +15,18 @@ from typing import TYPE_CHECKING, TextIO
 
 from extractor import __version__
 from extractor.batch import (
+    STDIN,
     Totals,
     append_line,
     prepare_resume,
     read_records,
-    run,
     unique,
 )
 from extractor.errors import ConfigError, UnreadableInput
 from extractor.ingest.files import discover, read_document
 from extractor.ingest.pdf import DEFAULT_LIMITS, PdfLimits, set_limits
 from extractor.model.cache import DEFAULT_PATH as DEFAULT_CACHE
+from extractor.pool import Done, add_tally, read_all, usable_cores
 from extractor.review.output import FORMATS, Writer, to_json
 from extractor.review.pages import HtmlWriter
 from extractor.review.summary import SummaryWriter
@@ -110,8 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--jobs",
         type=_positive,
-        default=1,
-        help="reports read at once, at least 1 (bounds concurrent model calls; default 1)",
+        metavar="N",
+        help="worker processes reading reports at once, at least 1 (default: the usable "
+        "cores; 1 when reading standard input); a worker that dies costs only the input it "
+        "was reading, which gets an error record",
     )
     model = parser.add_argument_group(
         "model", "any OpenAI-compatible endpoint (OpenAI, DeepSeek, Qwen, vLLM, llama.cpp, Ollama)"
@@ -125,6 +128,14 @@ def build_parser() -> argparse.ArgumentParser:
         choices=MODE_NAMES,
         help="instructor mode (default: tools, which hosted endpoints and llama.cpp both accept; "
         "json_schema where the endpoint supports it)",
+    )
+    model.add_argument(
+        "--calls",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="model calls in flight at most, across all worker processes (default 1: a local "
+        "server answers one at a time; raise it for a hosted endpoint)",
     )
     model.add_argument(
         "--timeout", type=float, default=300.0, help="seconds per request (default 300)"
@@ -352,6 +363,17 @@ class _Outputs:
             self.fd = None
             self.fd = _create(path, append=True)
 
+    def write_done(self, done: Done) -> None:
+        """Write a record read now; for JSONL its line as the worker serialised it."""
+        if self.writer is not None and self.writer.fmt != "jsonl":
+            self.writer.write(done.record)
+        elif self.writer is not None:
+            self.writer.write_line(done.line)
+        else:
+            append_line(self.fd, done.line)  # type: ignore[arg-type]
+        if self.summary or self.pages:
+            self.write(done.record, done.original, new=False)
+
     def write(self, record: Record, original: str | None, new: bool = True) -> None:
         if new:
             if self.writer is not None:
@@ -466,12 +488,15 @@ def _main(args: argparse.Namespace) -> int:
             file=sys.stderr,
             disable=args.quiet or not sys.stderr.isatty(),
         )
+        jobs = args.jobs or (1 if STDIN in inputs else usable_cores())
+        originals = bool(outputs.summary or outputs.pages)
         try:
-            for record, original in run(inputs, backend, model, args.jobs):
-                outputs.write(record, original)
-                totals.add(record)
+            for done in read_all(inputs, backend, model, jobs, args.calls, originals):
+                outputs.write_done(done)
+                add_tally(totals, done.tally)
                 bar.update()
-                _report_line(bar, record, backend, args.quiet)
+                if backend != "rules" or done.tally.unreadable or done.tally.model_failed:
+                    _report_line(bar, done.record, backend, args.quiet)
             outputs.finish()
         finally:
             bar.close()
