@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -27,6 +28,7 @@ from extractor.ingest.files import discover, read_document
 from extractor.ingest.pdf import DEFAULT_LIMITS, PdfLimits, set_limits
 from extractor.model.cache import DEFAULT_PATH as DEFAULT_CACHE
 from extractor.pool import Done, add_tally, read_all, usable_cores
+from extractor.review.database import Database
 from extractor.review.output import FORMATS, Writer, to_json
 from extractor.review.pages import HtmlWriter
 from extractor.review.summary import SummaryWriter
@@ -188,6 +190,13 @@ def build_parser() -> argparse.ArgumentParser:
         "DIR/findings.csv, and the carry chain across consecutive years of the same body",
     )
     parser.add_argument(
+        "--db",
+        metavar="FILE",
+        help="also write the records as SQLite tables (reports, cells, findings, contradictions, "
+        "claims; docs/format.md, Tables); with a resumed -o FILE.jsonl it is brought up to date, "
+        "otherwise written afresh",
+    )
+    parser.add_argument(
         "--no-resume",
         action="store_true",
         help="with -o FILE.jsonl, start over instead of keeping the records already in FILE "
@@ -327,6 +336,7 @@ class _Outputs:
         self.summary_file: TextIO | None = None
         self.summary: SummaryWriter | None = None
         self.pages: HtmlWriter | None = None
+        self.db: Database | None = None
         self.owned: list[TextIO] = []
         target = args.output
         try:
@@ -354,6 +364,13 @@ class _Outputs:
             except OSError as e:
                 self.close()
                 raise _OutputError(f"cannot write pages to --html {args.html}: {_why(e)}") from e
+        if args.db:
+            try:
+                # A resumed run brings the file up to date; any other run starts it afresh.
+                self.db = Database(Path(args.db), fresh=not resume)
+            except (OSError, sqlite3.Error) as e:
+                self.close()
+                raise _OutputError(f"cannot write --db {args.db}: {e}") from e
         self.writer = Writer(self.out, fmt) if self.out is not None else None
 
     def reopen(self, path: str) -> None:
@@ -371,7 +388,7 @@ class _Outputs:
             self.writer.write_line(done.line)
         else:
             append_line(self.fd, done.line)  # type: ignore[arg-type]
-        if self.summary or self.pages:
+        if self.summary or self.pages or self.db:
             self.write(done.record, done.original, new=False)
 
     def write(self, record: Record, original: str | None, new: bool = True) -> None:
@@ -384,6 +401,8 @@ class _Outputs:
             self.summary.add(record, original)
         if self.pages:
             self.pages.add(record, original)
+        if self.db:
+            self.db.add(record)
 
     def finish(self) -> None:
         if self.writer is not None:
@@ -392,10 +411,15 @@ class _Outputs:
             self.summary.close()
         if self.pages:
             self.pages.close()
+        if self.db:
+            self.db.commit()
 
     def close(self) -> None:
         for f in self.owned:
             f.close()
+        if self.db is not None:
+            self.db.close()
+            self.db = None
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
@@ -480,8 +504,9 @@ def _main(args: argparse.Namespace) -> int:
             for record in read_records(Path(args.output)):
                 totals.add(record)
                 totals.resumed += 1
-                if outputs.summary or outputs.pages:
-                    outputs.write(record, _original(record), new=False)
+                if outputs.summary or outputs.pages or outputs.db:
+                    original = _original(record) if outputs.summary or outputs.pages else None
+                    outputs.write(record, original, new=False)
         bar = tqdm(
             total=len(inputs),
             unit="report",
