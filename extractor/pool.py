@@ -180,7 +180,7 @@ class Pool:
         # fork starts a worker in milliseconds with the package already imported; elsewhere
         # spawn, which gets everything it needs through its arguments.
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        self.ctx = multiprocessing.get_context(method)
+        self.ctx: Any = multiprocessing.get_context(method)
         self.threads = max(1, math.ceil(calls / jobs)) if spec is not None else 1
         gate = self.ctx.BoundedSemaphore(calls) if spec is not None else None
         self.args = (backend, spec, gate, self.threads, originals, limits)

@@ -70,10 +70,11 @@ def _remote_batch(
         source = str(path)
         try:
             doc = parse_document(bytes(data), source, suffix=Path(source).suffix.lower())
-            record: ReportRecord | ErrorRecord = extract_document(doc, backend, model)
-            record.extraction.input = InputStamp(
+            read = extract_document(doc, backend, model)
+            read.extraction.input = InputStamp(
                 path=source, size=len(data), mtime_ns=0, sha256=hashlib.sha256(data).hexdigest()
             )
+            record: ReportRecord | ErrorRecord = read
         except UnreadableInput as e:
             record = ErrorRecord(source=source, error=InputError(kind=e.kind, message=e.message))
         except ConfigError:
@@ -135,11 +136,11 @@ def read_records_on_ray(
     remote = [p for p in inputs if _is_uri(p)]
     if local:
         items = [{"index": i, "path": p} for i, p in enumerate(local)]
-        ds = ray.data.from_items(items, override_num_blocks=max(1, min(len(items), 200)))
-        yield from _run(ds, _local_batch, backend, spec, limits, calls)
+        listed = ray.data.from_items(items, override_num_blocks=max(1, min(len(items), 200)))
+        yield from _run(listed, _local_batch, backend, spec, limits, calls)
     if remote:
-        ds = ray.data.read_binary_files(remote, include_paths=True)
-        yield from _run(ds, _remote_batch, backend, spec, limits, calls)
+        fetched = ray.data.read_binary_files(remote, include_paths=True)
+        yield from _run(fetched, _remote_batch, backend, spec, limits, calls)
 
 
 def _run(ds, read, backend, spec, limits, calls) -> Iterator[tuple[str, str]]:
@@ -168,6 +169,7 @@ class ParquetTables:
     def __init__(self, where: str) -> None:
         import pyarrow.fs
 
+        self.root: str
         self.fs, self.root = (
             pyarrow.fs.FileSystem.from_uri(where)
             if _is_uri(where)
