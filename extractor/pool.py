@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import signal
 import sys
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
@@ -162,11 +163,11 @@ def read_all(
 class _Worker:
     process: Any
     conn: Connection
-    held: set[int]
+    held: list[int]  # inputs sent to it and not yet answered, in the order sent
 
 
 class Pool:
-    """Worker processes reading inputs, each holding at most `threads` inputs at once."""
+    """Worker processes reading inputs, each reading at most `threads` inputs at once."""
 
     def __init__(
         self,
@@ -207,7 +208,7 @@ class Pool:
         process = self.ctx.Process(target=_serve, args=(child, *self.args), daemon=True)
         process.start()
         child.close()
-        return _Worker(process, parent, set())
+        return _Worker(process, parent, [])
 
     def pids(self) -> list[int]:
         """The worker processes' ids (a test kills one)."""
@@ -215,15 +216,24 @@ class Pool:
 
     def map(self, inputs: list[Path]) -> Iterator[Done]:
         """The results of `inputs` in input order; a bounded window of them read ahead."""
-        window = 4 * self.jobs * self.threads
+        # Each worker holds one input more than it reads at once, queued in its pipe, so
+        # that it need not wait for this process between two inputs.
+        depth = self.threads + 1
+        window = 4 * self.jobs * depth
         results: dict[int, Done] = {}
+        self.again: deque[int] = deque()  # inputs a dead worker held but had not begun
         sent = out = 0
         while out < len(inputs):
             for w in self.workers:
-                while len(w.held) < self.threads and sent < len(inputs) and sent < out + window:
-                    w.conn.send((sent, str(inputs[sent])))
-                    w.held.add(sent)
-                    sent += 1
+                while len(w.held) < depth:
+                    if self.again:
+                        index = self.again.popleft()
+                    elif sent < len(inputs) and sent < out + window:
+                        index, sent = sent, sent + 1
+                    else:
+                        break
+                    w.conn.send((index, str(inputs[index])))
+                    w.held.append(index)
             if out in results:  # then back to dispatch: the window has moved on
                 yield results.pop(out)
                 out += 1
@@ -243,13 +253,14 @@ class Pool:
                 if line is None:
                     raise ConfigError(original)
                 results[index] = Done(line=line, original=original, tally=counts)
-                w.held.discard(index)
+                w.held.remove(index)
         except (EOFError, OSError):
             return False
         return w.process.is_alive()
 
     def _lost(self, w: _Worker, inputs: list[Path], results: dict[int, Done]) -> _Worker:
-        """Error records for the inputs a dead worker held, and a new worker in its place."""
+        """Error records for the inputs a dead worker was reading, the ones it had not begun
+        sent again, and a new worker in its place."""
         w.process.join()
         code = w.process.exitcode
         how = (
@@ -257,7 +268,10 @@ class Pool:
             if code is not None and code < 0
             else f"exit status {code}"
         )
-        for index in sorted(w.held):
+        # A worker begins its inputs in the order sent: the first `threads` were being read.
+        reading, queued = w.held[: self.threads], w.held[self.threads :]
+        self.again.extendleft(reversed(queued))
+        for index in reading:
             message = f"the worker process reading this input died ({how}); a rerun reads it again"
             error = ErrorRecord(
                 source=str(inputs[index]), error=InputError(kind="internal", message=message)
