@@ -41,6 +41,35 @@ def _is_uri(name: str) -> bool:
     return "://" in name
 
 
+def _uri_path(uri: str) -> str:
+    """What Ray Data names a file read from `uri` (the URI without its scheme)."""
+    return uri.split("://", 1)[1]
+
+
+def expand(uris: list[str]) -> list[str]:
+    """The report files under each URI (a folder's walked recursively, in sorted order), so
+    that a rerun can skip them one by one."""
+    import pyarrow.fs as pafs
+
+    from extractor.ingest.files import SUFFIXES
+
+    out = []
+    for uri in uris:
+        scheme = uri.split("://", 1)[0]
+        fs, path = pafs.FileSystem.from_uri(uri)
+        if fs.get_file_info(path).type != pafs.FileType.Directory:
+            out.append(uri)
+            continue
+        found = fs.get_file_info(pafs.FileSelector(path, recursive=True))
+        names = sorted(
+            f.path
+            for f in found
+            if f.type == pafs.FileType.File and Path(f.path).suffix.lower() in SUFFIXES
+        )
+        out += [f"{scheme}://{name}" for name in names]
+    return out
+
+
 def _local_batch(
     batch: dict[str, Any], backend: str, spec: ModelSpec | None, limits: PdfLimits, model=None
 ) -> dict[str, list]:
@@ -240,13 +269,13 @@ def main(argv: list[str] | None = None) -> int:
     set_limits(PdfLimits(args.pdf_max_bytes, args.pdf_max_pages, args.pdf_max_stream))
     spec = ModelSpec.of(model) if model is not None else None
     local = unique(discover([p for p in args.paths if not _is_uri(p)]))
-    remote = [p for p in args.paths if _is_uri(p)]
+    remote = expand([p for p in args.paths if _is_uri(p)])
     out = Path(args.output)
     if args.no_resume and out.exists():
         out.unlink()
     local, _ = prepare_resume(out, local)
     done_remote = {r.source for r in read_records(out) if isinstance(r, ReportRecord)}
-    remote = [p for p in remote if p not in done_remote]
+    remote = [p for p in remote if _uri_path(p) not in done_remote]
     totals = Totals()
     tables = ParquetTables(args.parquet) if args.parquet else None
     for record in read_records(out):

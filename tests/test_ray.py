@@ -86,18 +86,42 @@ def _answer(body):
 def test_hybrid_on_ray_asks_the_model_on_loopback_and_writes_what_extract_writes(
     reports, tmp_path, monkeypatch
 ):
-    inputs = [str(p) for p in sorted((reports / "examples").glob("*.txt"))]
+    inputs = [str(reports)]
     with FakeServer(_answer) as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.url)
         monkeypatch.setenv("OPENAI_MODEL", "fake")
         common = ["-q", "--backend", "hybrid", "--no-cache"]
         cli, on = tmp_path / "cli.jsonl", tmp_path / "ray.jsonl"
-        assert extract([*inputs, *common, "-o", str(cli), "--jobs", "1"]) == 0
+        assert extract([*inputs, *common, "-o", str(cli), "--jobs", "1"]) == 1  # empty.txt
         asked_by_cli = len(server.requests)
-        assert on_ray([*inputs, *common, "-o", str(on), "--calls", "2"]) == 0
+        assert on_ray([*inputs, *common, "-o", str(on), "--calls", "2"]) == 1
         asked_on_ray = len(server.requests) - asked_by_cli
     assert asked_by_cli > 0 and asked_on_ray == asked_by_cli
     assert on.read_bytes() == cli.read_bytes()
     records = [json.loads(line) for line in on.read_text(encoding="utf-8").splitlines()]
-    assert sum(r["extraction"]["calls"] for r in records) == asked_by_cli
-    assert {r["extraction"]["backend"] for r in records} == {"hybrid"}
+    assert len(records) == 11 + 8 + 1
+    read = [r for r in records if "error" not in r]
+    assert sum(r["extraction"]["calls"] for r in read) == asked_by_cli
+    assert {r["extraction"]["backend"] for r in read} == {"hybrid"}
+
+
+def test_inputs_named_by_uri_are_read_through_pyarrow_and_skipped_on_a_rerun(tmp_path, capsys):
+    folder = tmp_path / "remote"
+    shutil.copytree(ROOT / "examples", folder)
+    cli, on = tmp_path / "cli.jsonl", tmp_path / "ray.jsonl"
+    assert extract([str(folder), "-q", "-o", str(cli), "--jobs", "1"]) == 0
+    assert on_ray([f"file://{folder}", "-q", "-o", str(on)]) == 0
+
+    def without_stamp(path):
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        stamps = [r["extraction"].pop("input") for r in records]
+        return records, stamps
+
+    (by_cli, _), (by_ray, stamps) = without_stamp(cli), without_stamp(on)
+    assert len(by_ray) == 8 and by_ray == by_cli  # sources are the paths, in the same order
+    first = folder / "000_36d00f834dab91d3.txt"
+    assert stamps[0]["size"] == first.stat().st_size and stamps[0]["mtime_ns"] == 0
+    capsys.readouterr()
+    assert on_ray([f"file://{folder}", "-o", str(on)]) == 0
+    assert "(8 already done, kept from the earlier run)" in capsys.readouterr().err
+    assert len(on.read_text(encoding="utf-8").splitlines()) == 8
