@@ -507,16 +507,17 @@ def _main(args: argparse.Namespace) -> int:
                 if outputs.summary or outputs.pages or outputs.db:
                     original = _original(record) if outputs.summary or outputs.pages else None
                     outputs.write(record, original, new=False)
+        jobs = args.jobs or (1 if STDIN in inputs else usable_cores())
+        originals = bool(outputs.summary or outputs.pages)
+        results = read_all(inputs, backend, model, jobs, args.calls, originals)
         bar = tqdm(
             total=len(inputs),
             unit="report",
             file=sys.stderr,
             disable=args.quiet or not sys.stderr.isatty(),
         )
-        jobs = args.jobs or (1 if STDIN in inputs else usable_cores())
-        originals = bool(outputs.summary or outputs.pages)
         try:
-            for done in read_all(inputs, backend, model, jobs, args.calls, originals):
+            for done in results:
                 outputs.write_done(done)
                 add_tally(totals, done.tally)
                 bar.update()
@@ -525,6 +526,7 @@ def _main(args: argparse.Namespace) -> int:
             outputs.finish()
         finally:
             bar.close()
+            results.close()  # stops the workers whatever ended the loop
     except ConfigError as e:
         _fail(str(e))
         return USAGE

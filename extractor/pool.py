@@ -24,7 +24,7 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from multiprocessing.connection import Connection, wait
@@ -143,20 +143,32 @@ def read_all(
     jobs: int,
     calls: int = 1,
     originals: bool = False,
-) -> Iterator[Done]:
+) -> Generator[Done, None, None]:
     """The results of `inputs`, in input order: `jobs` worker processes, at most `calls`
     model calls in flight. One job (or standard input among the inputs) reads in this
-    process, with `calls` threads when a model is used."""
+    process, with `calls` threads when a model is used. The workers start at once, before
+    the caller starts any thread of its own (a progress bar's), since they are forked."""
     if jobs <= 1 or len(inputs) <= 1 or STDIN in inputs:
-        threads = calls if model is not None else 1
-        for record, original in run(inputs, backend, model, threads):
-            yield Done(record=record, original=original if originals else None)
-        return
+        return _in_process(inputs, backend, model, calls if model is not None else 1, originals)
     from extractor.ingest.pdf import current_limits
 
     spec = ModelSpec.of(model) if model is not None else None
-    with Pool(min(jobs, len(inputs)), backend, spec, calls, originals, current_limits()) as pool:
+    pool = Pool(min(jobs, len(inputs)), backend, spec, calls, originals, current_limits())
+    return _drain(pool.__enter__(), inputs)
+
+
+def _in_process(
+    inputs: list[Path], backend: str, model: ModelSettings | None, threads: int, originals: bool
+) -> Generator[Done, None, None]:
+    for record, original in run(inputs, backend, model, threads):
+        yield Done(record=record, original=original if originals else None)
+
+
+def _drain(pool: Pool, inputs: list[Path]) -> Generator[Done, None, None]:
+    try:
         yield from pool.map(inputs)
+    finally:
+        pool.__exit__(None, None, None)
 
 
 @dataclass
