@@ -245,6 +245,31 @@ class ParquetTables:
             writer.close()
 
 
+def _resume_remote(out: Path, uris: list[str]) -> list[str]:
+    """The URIs still to read; records of theirs that do not stand (an error, a failed model
+    call) are taken out of `out`, so that the new record replaces them."""
+    if not uris or not out.exists():
+        return uris
+    from extractor.batch import _parse
+
+    named = {_uri_path(u) for u in uris}
+    stands: set[str] = set()
+    kept: list[bytes] = []
+    with open(out, "rb") as f:
+        for line in f:
+            record = _parse(line.decode("utf-8"))
+            if record is not None and record.source in named:
+                ok = isinstance(record, ReportRecord) and not record.extraction.errors
+                if not ok or record.source in stands:
+                    continue
+                stands.add(record.source)
+            kept.append(line)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_bytes(b"".join(kept))
+    os.replace(tmp, out)
+    return [u for u in uris if _uri_path(u) not in stands]
+
+
 def main(argv: list[str] | None = None) -> int:
     from extractor import cli
 
@@ -274,8 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_resume and out.exists():
         out.unlink()
     local, _ = prepare_resume(out, local)
-    done_remote = {r.source for r in read_records(out) if isinstance(r, ReportRecord)}
-    remote = [p for p in remote if _uri_path(p) not in done_remote]
+    remote = _resume_remote(out, remote)
     totals = Totals()
     tables = ParquetTables(args.parquet) if args.parquet else None
     for record in read_records(out):

@@ -125,3 +125,19 @@ def test_inputs_named_by_uri_are_read_through_pyarrow_and_skipped_on_a_rerun(tmp
     assert on_ray([f"file://{folder}", "-o", str(on)]) == 0
     assert "(8 already done, kept from the earlier run)" in capsys.readouterr().err
     assert len(on.read_text(encoding="utf-8").splitlines()) == 8
+    # An input that could not be read is read again, and its new record replaces the old.
+    (folder / "broken.txt").write_bytes(b"")
+    assert on_ray([f"file://{folder}", "-q", "-o", str(on)]) == 1
+    (folder / "broken.txt").write_text(first.read_text(encoding="utf-8"), encoding="utf-8")
+    assert on_ray([f"file://{folder}", "-q", "-o", str(on)]) == 0
+    records = [json.loads(line) for line in on.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 9 and not any("error" in r for r in records)
+    assert [r["body"] for r in records if r["source"].endswith("broken.txt")] == ["抚远市"]
+
+
+def test_the_ray_command_has_help_naming_its_own_options(capsys):
+    with pytest.raises(SystemExit):
+        on_ray(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert text.startswith("usage: python -m extractor.ray")
+    assert "--parquet DIR" in text and "RAY_ADDRESS" in text
