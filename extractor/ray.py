@@ -16,9 +16,11 @@ usable cores by default), no dashboard and a small object store. The options are
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -70,22 +72,46 @@ def expand(uris: list[str]) -> list[str]:
     return out
 
 
+def _extra(record: ReportRecord | ErrorRecord, tables: bool) -> str:
+    """A record's counts and, when Parquet is written, its table rows, as JSON: worked out
+    where the record is, so that the driver need not parse the record again."""
+    one = tally(record)
+    # not dataclasses.asdict, which rebuilds a Counter from its items as if they were keys
+    counts = {f.name: getattr(one, f.name) for f in dataclasses.fields(one)}
+    counts["rules"] = dict(one.rules)
+    return json.dumps({"tally": counts, "rows": rows(record) if tables else None})
+
+
+def _totals(counts: dict[str, Any]) -> Totals:
+    return Totals(**{**counts, "rules": Counter(counts["rules"])})
+
+
 def _local_batch(
-    batch: dict[str, Any], backend: str, spec: ModelSpec | None, limits: PdfLimits, model=None
+    batch: dict[str, Any],
+    backend: str,
+    spec: ModelSpec | None,
+    limits: PdfLimits,
+    tables: bool,
+    model=None,
 ) -> dict[str, list]:
     from extractor.batch import extract_input
 
     set_limits(limits)
-    lines, tables = [], []
+    lines, extras = [], []
     for path in batch["path"]:
         record, _ = extract_input(Path(str(path)), backend, model)
         lines.append(to_json(record))
-        tables.append(json.dumps(rows(record), ensure_ascii=False))
-    return {"index": list(batch["index"]), "line": lines, "rows": tables}
+        extras.append(_extra(record, tables))
+    return {"index": list(batch["index"]), "line": lines, "extra": extras}
 
 
 def _remote_batch(
-    batch: dict[str, Any], backend: str, spec: ModelSpec | None, limits: PdfLimits, model=None
+    batch: dict[str, Any],
+    backend: str,
+    spec: ModelSpec | None,
+    limits: PdfLimits,
+    tables: bool,
+    model=None,
 ) -> dict[str, list]:
     """Reports read from bytes a pyarrow filesystem gave (no local file to stamp)."""
     import hashlib
@@ -94,7 +120,7 @@ def _remote_batch(
     from schemas import InputStamp
 
     set_limits(limits)
-    lines, tables = [], []
+    lines, extras = [], []
     for data, path in zip(batch["bytes"], batch["path"], strict=True):
         source = str(path)
         try:
@@ -112,19 +138,22 @@ def _remote_batch(
             error = InputError(kind="internal", message=f"{e.__class__.__name__}: {e}")
             record = ErrorRecord(source=source, error=error)
         lines.append(to_json(record))
-        tables.append(json.dumps(rows(record), ensure_ascii=False))
-    return {"path": list(batch["path"]), "line": lines, "rows": tables}
+        extras.append(_extra(record, tables))
+    return {"path": list(batch["path"]), "line": lines, "extra": extras}
 
 
 class ModelReader:
     """An actor of the pool that reads reports with a model: one client, one report at a time."""
 
-    def __init__(self, read, backend: str, spec: ModelSpec, limits: PdfLimits) -> None:
+    def __init__(
+        self, read, backend: str, spec: ModelSpec, limits: PdfLimits, tables: bool
+    ) -> None:
         self.read, self.backend, self.spec, self.limits = read, backend, spec, limits
+        self.tables = tables
         self.model = spec.build()
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
-        return self.read(batch, self.backend, self.spec, self.limits, self.model)
+        return self.read(batch, self.backend, self.spec, self.limits, self.tables, self.model)
 
 
 def start(jobs: int | None, quiet: bool) -> None:
@@ -153,8 +182,9 @@ def read_records_on_ray(
     spec: ModelSpec | None,
     calls: int = 1,
     quiet: bool = True,
-) -> Iterator[tuple[str, str]]:
-    """(JSON line, table rows as JSON) of each input, in input order, read on Ray."""
+    tables: bool = False,
+) -> Iterator[tuple[str, Totals, dict[str, list[dict[str, Any]]] | None]]:
+    """(JSON line, counts, table rows when `tables`) of each input, in input order."""
     import ray.data
 
     ctx = ray.data.DataContext.get_current()
@@ -166,30 +196,33 @@ def read_records_on_ray(
     if local:
         items = [{"index": i, "path": p} for i, p in enumerate(local)]
         listed = ray.data.from_items(items, override_num_blocks=max(1, min(len(items), 200)))
-        yield from _run(listed, _local_batch, backend, spec, limits, calls)
+        yield from _run(listed, _local_batch, backend, spec, limits, calls, tables)
     if remote:
         fetched = ray.data.read_binary_files(remote, include_paths=True)
-        yield from _run(fetched, _remote_batch, backend, spec, limits, calls)
+        yield from _run(fetched, _remote_batch, backend, spec, limits, calls, tables)
 
 
-def _run(ds, read, backend, spec, limits, calls) -> Iterator[tuple[str, str]]:
+def _run(
+    ds, read, backend, spec, limits, calls, tables
+) -> Iterator[tuple[str, Totals, dict[str, list[dict[str, Any]]] | None]]:
     if spec is None:
         out = ds.map_batches(
             read,
-            fn_kwargs={"backend": backend, "spec": None, "limits": limits},
+            fn_kwargs={"backend": backend, "spec": None, "limits": limits, "tables": tables},
             batch_size=8,
             batch_format="numpy",
         )
     else:
         out = ds.map_batches(
             ModelReader,
-            fn_constructor_args=(read, backend, spec, limits),
+            fn_constructor_args=(read, backend, spec, limits, tables),
             batch_size=1,
             batch_format="numpy",
             concurrency=calls,
         )
     for row in out.iter_rows():
-        yield str(row["line"]), str(row["rows"])
+        extra = json.loads(str(row["extra"]))
+        yield str(row["line"]), _totals(extra["tally"]), extra["rows"]
 
 
 class ParquetTables:
@@ -307,16 +340,25 @@ def main(argv: list[str] | None = None) -> int:
         totals.resumed += 1
         if tables is not None:
             tables.add(rows(record))
+    from tqdm import tqdm
+
+    from extractor.pool import _parse_line
+
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
     try:
         start(args.jobs, args.quiet)
         inputs = [str(p) for p in local] + remote
-        for line, table_rows in read_records_on_ray(inputs, backend, spec, args.calls, args.quiet):
+        found = read_records_on_ray(
+            inputs, backend, spec, args.calls, args.quiet, tables is not None
+        )
+        for line, counts, table_rows in found:
             append_line(fd, line)
-            record = cli_record(line)
-            add_tally(totals, tally(record))
-            if tables is not None:
-                tables.add(json.loads(table_rows))
+            add_tally(totals, counts)
+            if counts.unreadable or counts.model_failed or (backend != "rules" and not args.quiet):
+                # the line extract prints about this input (tqdm.write: no bar here)
+                cli._report_line(tqdm, _parse_line(line), backend, args.quiet)
+            if tables is not None and table_rows is not None:
+                tables.add(table_rows)
     finally:
         os.close(fd)
         if tables is not None:
@@ -324,12 +366,6 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         print(cli._closing(totals, args, backend, None), file=sys.stderr)
     return cli.NOT_READ if totals.unreadable or totals.model_failed else cli.OK
-
-
-def cli_record(line: str) -> ReportRecord | ErrorRecord:
-    from extractor.pool import _parse_line
-
-    return _parse_line(line)
 
 
 if __name__ == "__main__":
