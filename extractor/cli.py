@@ -9,23 +9,26 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from extractor import __version__
 from extractor.batch import (
+    STDIN,
     Totals,
     append_line,
     prepare_resume,
     read_records,
-    run,
     unique,
 )
 from extractor.errors import ConfigError, UnreadableInput
 from extractor.ingest.files import discover, read_document
 from extractor.ingest.pdf import DEFAULT_LIMITS, PdfLimits, set_limits
 from extractor.model.cache import DEFAULT_PATH as DEFAULT_CACHE
+from extractor.pool import Done, add_tally, read_all, usable_cores
+from extractor.review.database import Database
 from extractor.review.output import FORMATS, Writer, to_json
 from extractor.review.pages import HtmlWriter
 from extractor.review.summary import SummaryWriter
@@ -111,8 +114,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--jobs",
         type=_positive,
-        default=1,
-        help="reports read at once, at least 1 (bounds concurrent model calls; default 1)",
+        metavar="N",
+        help="worker processes reading reports at once, at least 1 (default: the usable "
+        "cores; 1 when reading standard input); a worker that dies costs only the input it "
+        "was reading, which gets an error record",
     )
     model = parser.add_argument_group(
         "model", "any OpenAI-compatible endpoint (OpenAI, DeepSeek, Qwen, vLLM, llama.cpp, Ollama)"
@@ -126,6 +131,14 @@ def build_parser() -> argparse.ArgumentParser:
         choices=MODE_NAMES,
         help="instructor mode (default: tools, which hosted endpoints and llama.cpp both accept; "
         "json_schema where the endpoint supports it)",
+    )
+    model.add_argument(
+        "--calls",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="model calls in flight at most, across all worker processes (default 1: a local "
+        "server answers one at a time; raise it for a hosted endpoint)",
     )
     model.add_argument(
         "--timeout", type=float, default=300.0, help="seconds per request (default 300)"
@@ -176,6 +189,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write review pages: DIR/index.html (every report, sortable and filterable), "
         "one page per report with its cells and claims highlighted in the original text, "
         "DIR/findings.csv, and the carry chain across consecutive years of the same body",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="FILE",
+        help="also write the records as SQLite tables (reports, cells, findings, contradictions, "
+        "claims; docs/format.md, Tables); with a resumed -o FILE.jsonl it is brought up to date, "
+        "otherwise written afresh",
     )
     parser.add_argument(
         "--no-resume",
@@ -317,6 +337,7 @@ class _Outputs:
         self.summary_file: TextIO | None = None
         self.summary: SummaryWriter | None = None
         self.pages: HtmlWriter | None = None
+        self.db: Database | None = None
         self.owned: list[TextIO] = []
         target = args.output
         try:
@@ -344,6 +365,13 @@ class _Outputs:
             except OSError as e:
                 self.close()
                 raise _OutputError(f"cannot write pages to --html {args.html}: {_why(e)}") from e
+        if args.db:
+            try:
+                # A resumed run brings the file up to date; any other run starts it afresh.
+                self.db = Database(Path(args.db), fresh=not resume)
+            except (OSError, sqlite3.Error) as e:
+                self.close()
+                raise _OutputError(f"cannot write --db {args.db}: {e}") from e
         self.writer = Writer(self.out, fmt) if self.out is not None else None
 
     def reopen(self, path: str) -> None:
@@ -352,6 +380,17 @@ class _Outputs:
             os.close(self.fd)
             self.fd = None
             self.fd = _create(path, append=True)
+
+    def write_done(self, done: Done) -> None:
+        """Write a record read now; for JSONL its line as the worker serialised it."""
+        if self.writer is not None and self.writer.fmt != "jsonl":
+            self.writer.write(done.record)
+        elif self.writer is not None:
+            self.writer.write_line(done.line)
+        else:
+            append_line(self.fd, done.line)  # type: ignore[arg-type]
+        if self.summary or self.pages or self.db:
+            self.write(done.record, done.original, new=False)
 
     def write(self, record: Record, original: str | None, new: bool = True) -> None:
         if new:
@@ -363,6 +402,8 @@ class _Outputs:
             self.summary.add(record, original)
         if self.pages:
             self.pages.add(record, original)
+        if self.db:
+            self.db.add(record)
 
     def finish(self) -> None:
         if self.writer is not None:
@@ -371,10 +412,15 @@ class _Outputs:
             self.summary.close()
         if self.pages:
             self.pages.close()
+        if self.db:
+            self.db.commit()
 
     def close(self) -> None:
         for f in self.owned:
             f.close()
+        if self.db is not None:
+            self.db.close()
+            self.db = None
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
@@ -464,8 +510,12 @@ def _main(args: argparse.Namespace) -> int:
             for record in read_records(Path(args.output)):
                 totals.add(record)
                 totals.resumed += 1
-                if outputs.summary or outputs.pages:
-                    outputs.write(record, _original(record), new=False)
+                if outputs.summary or outputs.pages or outputs.db:
+                    original = _original(record) if outputs.summary or outputs.pages else None
+                    outputs.write(record, original, new=False)
+        jobs = args.jobs or (1 if STDIN in inputs else usable_cores())
+        originals = bool(outputs.summary or outputs.pages)
+        results = read_all(inputs, backend, model, jobs, args.calls, originals)
         bar = tqdm(
             total=len(inputs),
             unit="report",
@@ -473,14 +523,16 @@ def _main(args: argparse.Namespace) -> int:
             disable=args.quiet or not sys.stderr.isatty(),
         )
         try:
-            for record, original in run(inputs, backend, model, args.jobs):
-                outputs.write(record, original)
-                totals.add(record)
+            for done in results:
+                outputs.write_done(done)
+                add_tally(totals, done.tally)
                 bar.update()
-                _report_line(bar, record, backend, args.quiet)
+                if backend != "rules" or done.tally.unreadable or done.tally.model_failed:
+                    _report_line(bar, done.record, backend, args.quiet)
             outputs.finish()
         finally:
             bar.close()
+            results.close()  # stops the workers whatever ended the loop
     except ConfigError as e:
         _fail(str(e))
         return USAGE

@@ -55,6 +55,11 @@ DEFAULT_LIMITS = PdfLimits()
 _limits = DEFAULT_LIMITS
 
 
+def current_limits() -> PdfLimits:
+    """The limits PDFs are read with now (handed on to worker processes)."""
+    return _limits
+
+
 def set_limits(limits: PdfLimits) -> None:
     """The limits every PDF read from now on is held to (the CLI's --pdf-max-* options)."""
     global _limits

@@ -14,6 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -153,6 +154,7 @@ class LLM:
         client: openai.OpenAI | None = None,
         sleep: Callable[[float], None] | None = None,
         cache: ResponseCache | None = None,
+        gate: AbstractContextManager[Any] | None = None,
     ) -> None:
         self.config = config
         raw = client or openai.OpenAI(
@@ -170,6 +172,9 @@ class LLM:
         self._backoff = wait_exponential_jitter(initial=1, max=config.max_wait, jitter=1)
         self._sleep = sleep
         self.cache = cache
+        # Held around each call sent (not around answers from the cache): a semaphore that
+        # worker processes share bounds the calls in flight across a batch.
+        self.gate = gate
 
     def _attempt(self, *args: Any, **kwargs: Any) -> None:
         self._local.usage.attempts += 1
@@ -201,7 +206,8 @@ class LLM:
             if hit is not None:
                 usage.cached += 1
                 return response_model.model_validate_json(hit, context=context)
-        answer = self._call(response_model, messages, usage, context)
+        with self.gate if self.gate is not None else nullcontext():
+            answer = self._call(response_model, messages, usage, context)
         if self.cache is not None and key is not None:
             self.cache.put(key, answer.model_dump_json(), 0, 0)
         return answer

@@ -121,6 +121,13 @@ class Writer:
         self.count += 1
         self.out.flush()
 
+    def write_line(self, line: str) -> None:
+        """Write a record already serialised by `to_json` (JSONL only)."""
+        assert self.fmt == "jsonl"
+        self.out.write(line + "\n")
+        self.count += 1
+        self.out.flush()
+
     def close(self) -> None:
         if self.fmt == "json":
             self.out.write("\n]\n" if self.count else "]\n")
