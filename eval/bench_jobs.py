@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from eval.real import REAL, load  # noqa: E402
-from extractor.pool import usable_cores  # noqa: E402
+from extractor.batch.pool import usable_cores  # noqa: E402
 
 
 def corpus(folder: Path, target: int) -> int:

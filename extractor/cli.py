@@ -23,11 +23,11 @@ from extractor.batch import (
     read_records,
     unique,
 )
+from extractor.batch.pool import Done, add_tally, read_all, usable_cores
 from extractor.errors import ConfigError, UnreadableInput
 from extractor.ingest.files import discover, read_document
 from extractor.ingest.pdf import DEFAULT_LIMITS, PdfLimits, set_limits
 from extractor.model.cache import DEFAULT_PATH as DEFAULT_CACHE
-from extractor.pool import Done, add_tally, read_all, usable_cores
 from extractor.review.database import Database
 from extractor.review.output import FORMATS, Writer, to_json
 from extractor.review.pages import HtmlWriter

@@ -14,8 +14,8 @@ import threading
 import time
 from pathlib import Path
 
+from extractor.batch.pool import usable_cores
 from extractor.cli import main
-from extractor.pool import usable_cores
 from tests.fake_model import completion
 from tests.test_backends import AMBIGUOUS
 from tests.test_batch import corpus

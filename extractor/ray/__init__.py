@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from extractor.batch import Totals, append_line, prepare_resume, read_records, unique
+from extractor.batch.pool import ModelSpec, add_tally, tally, usable_cores
 from extractor.errors import ConfigError
 from extractor.extract import extract_document
 from extractor.ingest.files import discover, parse_document
 from extractor.ingest.pdf import PdfLimits, current_limits, set_limits
-from extractor.pool import ModelSpec, add_tally, tally, usable_cores
 from extractor.review.output import to_json
 from extractor.review.relational import TABLES, rows
 from schemas import ErrorRecord, InputError, ReportRecord
@@ -342,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
             tables.add(rows(record))
     from tqdm import tqdm
 
-    from extractor.pool import _parse_line
+    from extractor.batch.pool import _parse_line
 
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
     try:
@@ -367,6 +367,3 @@ def main(argv: list[str] | None = None) -> int:
         print(cli._closing(totals, args, backend, None), file=sys.stderr)
     return cli.NOT_READ if totals.unreadable or totals.model_failed else cli.OK
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())
