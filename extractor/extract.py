@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from extractor.budget import budget
 from extractor.errors import ConfigError, UnreadableInput
 from extractor.ingest.files import Document, discover, read_document
 from extractor.ingest.sections import find_sections
@@ -24,7 +25,10 @@ Record = ReportRecord | ErrorRecord
 def extract_document(
     doc: Document, backend: str = "rules", model: ModelSettings | None = None
 ) -> ReportRecord:
-    """The record of one decoded document, read by `backend` ("rules", "llm", "hybrid")."""
+    """The record of one decoded document, read by `backend` ("rules", "llm", "hybrid").
+
+    The deterministic reading has a budget of CPU time (`extractor.budget`); past it,
+    `OverBudget` (an `UnreadableInput` of kind `timeout`) is raised."""
     if backend != "rules":
         if model is None:
             raise ConfigError(f"backend {backend} needs a model")
@@ -33,13 +37,14 @@ def extract_document(
 
         record = extract_with_model(doc, backend, model)
     else:
-        sections = find_sections(doc.text.text)
-        record = read_report(doc, sections)
-        for key in record.cells:
-            if key not in record.unreadable and key not in record.ambiguous:
-                record.read_by.setdefault(key, "rules")
-        record.findings = [*record.findings, *validate(record)]  # the reader's notes first
-        audit_prose(record, doc, sections)
+        with budget():
+            sections = find_sections(doc.text.text)
+            record = read_report(doc, sections)
+            for key in record.cells:
+                if key not in record.unreadable and key not in record.ambiguous:
+                    record.read_by.setdefault(key, "rules")
+            record.findings = [*record.findings, *validate(record)]  # the reader's notes first
+            audit_prose(record, doc, sections)
     if doc.layout is not None:
         finish_pdf_record(record, doc)
     return record

@@ -254,7 +254,7 @@ class InputError(BaseModel):
 
     kind: str = Field(
         description="empty, binary, encoding, missing, io, docx, not_a_report, unsupported, "
-        "internal"
+        "timeout, internal"
     )
     message: str = Field(description="the details")
 

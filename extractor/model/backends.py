@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from extractor.budget import budget as time_budget
 from extractor.ingest.files import Document
 from extractor.ingest.sections import find_sections
 from extractor.model.assisted import ModelReading, read_figures, read_tables, read_title, table_spec
@@ -167,7 +168,8 @@ def extract_with_model(doc: Document, backend: str, settings: ModelSettings) -> 
     text = doc.text.text
     sections = find_sections(text)
     guessed: set[str] = set()
-    record = read_report(doc, sections, guessed)
+    with time_budget():  # the reader's budget; model calls are not counted in it
+        record = read_report(doc, sections, guessed)
     usage = Usage()
     model = ModelReading()
     if record.format != "pre2019":
@@ -210,7 +212,8 @@ def extract_with_model(doc: Document, backend: str, settings: ModelSettings) -> 
             if key not in record.unreadable and key not in record.ambiguous:
                 record.read_by.setdefault(key, "rules")
     record.findings = [*record.findings, *validate(record), *disagreements]
-    audit_prose(record, doc, sections, model_claims)
+    with time_budget():
+        audit_prose(record, doc, sections, model_claims)
     record.extraction = Extraction(
         backend="llm" if backend == "llm" else "hybrid",
         model=llm.config.model,

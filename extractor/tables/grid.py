@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import product
 
+from extractor.budget import check
 from extractor.ingest.patterns import compile_loose
 from extractor.tables.cells import (
     Cell,
@@ -566,6 +567,7 @@ def _choose(
         least: int | None = None
         chosen: list[tuple[int, ...]] = []
         for choice in product(*(range(len(options[i])) for i in open_rows)):
+            check()
             for i, c in zip(open_rows, choice, strict=True):
                 grid[i] = values(options[i][c])
             b = score()
