@@ -15,10 +15,15 @@ from typing import TYPE_CHECKING, TextIO
 
 from extractor import __version__
 from extractor.batch import (
+    STDIN,
+    OutputRefused,
     Totals,
     append_line,
+    identity,
     prepare_resume,
     read_records,
+    record_identity,
+    resumable,
     run,
     unique,
 )
@@ -60,7 +65,8 @@ Exit status:
        on stderr), or a model call failed for good (the reader's cells stand, the reason is
        in extraction.errors); the other records are still written
   2    usage or set-up error: a bad option, a model set-up that is incomplete, an output
-       (-o, --summary, --html) that cannot be created; nothing is read
+       (-o, --summary, --html) that cannot be created, an existing -o FILE that is not an
+       earlier output (without --no-resume); nothing is read
   3    an output failed while being written (disk full, ...)
   141  standard output was closed early (e.g. `extract ... | head -1`): stops quietly
 """
@@ -181,7 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with -o FILE.jsonl, start over instead of keeping the records already in FILE "
         "(a rerun keeps them, reads again inputs that failed or changed, and --summary and "
-        "--html describe every record in FILE)",
+        "--html describe every record in FILE); needed to overwrite an existing FILE that is "
+        "not an earlier output",
     )
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="no progress bar or summary on stderr"
@@ -436,11 +443,18 @@ def _main(args: argparse.Namespace) -> int:
         return USAGE
     set_limits(PdfLimits(args.pdf_max_bytes, args.pdf_max_pages, args.pdf_max_stream))
     unsupported: list[Path] = []
+    if args.output == "/dev/stdout":
+        args.output = "-"  # the same stream: written as `-o -` writes it, never read back
     fmt = _format(args)
     resume = bool(args.output) and args.output != "-" and fmt == "jsonl" and not args.no_resume
     inputs = unique(discover(args.paths, unsupported))
     if args.dump_text:
         return _dump_text(inputs)
+    try:
+        resume = resume and resumable(Path(args.output))
+    except OutputRefused as e:
+        _fail(f"{e}; give --no-resume to overwrite it, or another -o")
+        return USAGE
     try:
         outputs = _Outputs(args, fmt, resume)
     except _OutputError as e:
@@ -452,12 +466,15 @@ def _main(args: argparse.Namespace) -> int:
     try:
         if resume:
             # Records that do not stand are taken out of the file first; the rest are
-            # described by --summary and --html as if read now.
+            # described by --summary and --html as if read now. The totals count this
+            # run's inputs only, not records another run left of other inputs.
+            named = {identity(p) for p in inputs if p != STDIN}
             inputs, _ = prepare_resume(Path(args.output), inputs)
             outputs.reopen(args.output)
             for record in read_records(Path(args.output)):
-                totals.add(record)
-                totals.resumed += 1
+                if record_identity(record) in named:
+                    totals.add(record)
+                    totals.resumed += 1
                 if outputs.summary or outputs.pages:
                     outputs.write(record, _original(record), new=False)
         bar = tqdm(
@@ -543,11 +560,12 @@ def _closing(
 ) -> str:
     found = ", ".join(f"{rule} {n}" for rule, n in sorted(totals.rules.items())) or "none"
     where = f" -> {Path(args.output)}" if args.output and args.output != "-" else ""
-    line = f"extract: {totals.reports} report(s) read, {totals.unreadable} unreadable"
+    line = f"extract: {totals.reports} report(s) read"
+    if totals.resumed:
+        line += f" ({totals.resumed} kept from {args.output})"
+    line += f", {totals.unreadable} unreadable"
     if totals.model_failed:
         line += f", {totals.model_failed} with failed model calls"
-    if totals.resumed:
-        line += f" ({totals.resumed} already done, kept from the earlier run)"
     line += f"; failed checks: {found}"
     if totals.ambiguous:
         line += (
