@@ -64,7 +64,8 @@ Exit status:
   1    some input was not read as asked: it could not be read (an error record and a line
        on stderr), or a model call failed for good (the reader's cells stand, the reason is
        in extraction.errors); the other records are still written
-  2    usage or set-up error: a bad option, a model set-up that is incomplete, an output
+  2    usage or set-up error: a bad option, a model set-up that is incomplete or whose
+       endpoint cannot be reached on the first call, an output
        (-o, --summary, --html) that cannot be created, an existing -o FILE that is not an
        earlier output (without --no-resume); nothing is read
   3    an output failed while being written (disk full, ...)
@@ -151,8 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--attempts",
         type=_positive,
         default=4,
-        help="tries per request on 429, 5xx, timeouts and connection errors, with exponential "
-        "backoff (default 4)",
+        help="tries per request on 429, 5xx, timeouts and broken connections, with exponential "
+        "backoff and a line on stderr per wait (default 4); an endpoint unreachable on the "
+        "first call stops the batch at once",
     )
     model.add_argument(
         "--cache",
