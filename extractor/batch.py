@@ -321,7 +321,8 @@ def run(
         for path in inputs:
             yield extract_input(path, backend, model)
         return
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    try:
         pending: list[Future[tuple[Record, str | None]]] = []
         for path in inputs:
             pending.append(pool.submit(extract_input, path, backend, model))
@@ -329,3 +330,9 @@ def run(
                 yield pending.pop(0).result()
         while pending:
             yield pending.pop(0).result()
+    except BaseException:
+        # Interrupted, or the batch stopped: queued reports are dropped and the ones in
+        # flight (a model call may take minutes) are not waited for.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()

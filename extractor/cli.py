@@ -7,9 +7,12 @@ that `--help`, `--version` and the rules backend start at once.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -45,7 +48,7 @@ BACKENDS = ("rules", "llm", "hybrid", "auto")
 MODE_NAMES = ("json", "json_schema", "md_json", "tools")  # the keys of extractor.model.llm.MODES
 
 # Exit statuses.
-OK, NOT_READ, USAGE, OUTPUT_FAILED, CLOSED_PIPE = 0, 1, 2, 3, 141
+OK, NOT_READ, USAGE, OUTPUT_FAILED, INTERRUPTED, CLOSED_PIPE = 0, 1, 2, 3, 130, 141
 
 DESCRIPTION = """\
 Read 政府信息公开工作年度报告 (government information disclosure annual reports) and audit
@@ -69,6 +72,8 @@ Exit status:
        (-o, --summary, --html) that cannot be created, an existing -o FILE that is not an
        earlier output (without --no-resume); nothing is read
   3    an output failed while being written (disk full, ...)
+  130  interrupted (Ctrl-C): the records written so far stand, and a rerun with the same
+       -o FILE.jsonl resumes
   141  standard output was closed early (e.g. `extract ... | head -1`): stops quietly
 """
 
@@ -463,6 +468,7 @@ def _main(args: argparse.Namespace) -> int:
         _fail(str(e))
         return USAGE
     totals = Totals()
+    written = 0
     from tqdm import tqdm
 
     try:
@@ -488,6 +494,7 @@ def _main(args: argparse.Namespace) -> int:
         try:
             for record, original in run(inputs, backend, model, args.jobs):
                 outputs.write(record, original)
+                written += 1
                 totals.add(record)
                 bar.update()
                 _report_line(bar, record, backend, args.quiet)
@@ -502,6 +509,8 @@ def _main(args: argparse.Namespace) -> int:
     except OSError as e:
         _fail(f"writing the output failed: {_why(e)}")
         return OUTPUT_FAILED
+    except KeyboardInterrupt:
+        return _interrupted(args, outputs, written, resume)
     finally:
         outputs.close()
         if model is not None and model.llm.cache is not None:
@@ -511,6 +520,22 @@ def _main(args: argparse.Namespace) -> int:
         if unsupported:
             print(_skipped(unsupported), file=sys.stderr)
     return NOT_READ if totals.unreadable or totals.model_failed else OK
+
+
+def _interrupted(args: argparse.Namespace, outputs: _Outputs, written: int, resume: bool) -> int:
+    """Ctrl-C: close what was written so that it stands, and say so in one line."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
+    try:
+        with contextlib.suppress(OSError, ValueError):
+            outputs.finish()  # a JSON array closed, the summary and pages of what was read
+        where = args.output if args.output and args.output != "-" else "stdout"
+        again = "; rerun to resume" if resume else ""
+        print(f"extract: interrupted: {written} records written to {where}{again}", file=sys.stderr)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    return INTERRUPTED
 
 
 def _report_line(bar, record: Record, backend: str, quiet: bool) -> None:
@@ -584,5 +609,17 @@ def _closing(
     return line
 
 
+def entry() -> None:
+    """The `extract` command: `main`, then exit; after Ctrl-C without waiting for model calls
+    still in flight in other threads (their reports are not written; a rerun reads them)."""
+    code = main()
+    if code == INTERRUPTED:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(code)
+    raise SystemExit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entry()
