@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     kinds: Counter[str] = Counter()
     with tempfile.TemporaryDirectory() as tmp:
         for name, text in damaged(args.seed, args.count):
-            path = Path(tmp) / f"{name}.txt"
+            path = Path(tmp) / name
             path.write_text(text, encoding="utf-8")
             t = time.perf_counter()
             record, _ = extract_file(path)

@@ -89,7 +89,8 @@ DAMAGE: dict[str, Callable[[random.Random, str], str]] = {
 
 
 def damaged(seed: int, count: int) -> Iterator[tuple[str, str]]:
-    """`count` (name, text) pairs: a source report with one to three kinds of damage."""
+    """`count` (file name, text) pairs: a source report with one to three kinds of damage,
+    named `.html` when it was wrapped in markup (so that it is read as a page)."""
     rng = random.Random(seed)
     for n in range(count):
         source = rng.choice(SOURCES)
@@ -97,4 +98,5 @@ def damaged(seed: int, count: int) -> Iterator[tuple[str, str]]:
         kinds = rng.sample(sorted(DAMAGE), rng.randint(1, 3))
         for kind in kinds:
             text = DAMAGE[kind](rng, text)
-        yield f"{n:03d}-{source.stem}-{'+'.join(kinds)}", text
+        suffix = ".html" if "deep_markup" in kinds else ".txt"
+        yield f"{n:03d}-{source.stem}-{'+'.join(kinds)}{suffix}", text

@@ -5,6 +5,7 @@ does not grow with the run."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -93,7 +94,7 @@ def test_damaged_reports_get_a_record_or_a_reasoned_error_never_internal():
     outcomes: dict[str, int] = {}
     for name, text in damaged(seed=18, count=300):
         try:
-            record = read_text(text)
+            record = read_text(text, Path(name).suffix)
         except extractor.budget.OverBudget:
             outcomes["timeout"] = outcomes.get("timeout", 0) + 1
             continue
