@@ -15,7 +15,7 @@ from eval.damage import damaged
 from eval.synth import random_cells, render_report
 from extractor.cli import main
 from extractor.extract import extract_file
-from extractor.tables.cells import MAX_STEPS
+from extractor.tables.cells import MAX_STEPS, readings, scan
 from schemas import ErrorRecord, ReportRecord
 from tests.conftest import read_text
 
@@ -119,3 +119,12 @@ def test_a_report_over_its_budget_is_a_timeout_record_and_the_batch_goes_on(
     assert main([str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o", str(out), "-q"]) == 1
     lines = out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2 and all('"kind":"timeout"' in line.replace(" ", "") for line in lines)
+
+
+def test_a_lone_blank_mark_glued_between_labels_is_no_reading_not_an_error():
+    # A damaged record: a row's only "value" is a dash with no space on either side.
+    text = "（一）予以公开—（二）部分公开"
+    start = text.index("—")
+    run = scan(text, start, start + 1)
+    assert [t.value for t in run.tokens] == [None] and run.gaps == ("", "")
+    assert readings(run, 7, "\t", ((6, (0, 1, 2, 3, 4, 5)),)) == ([], "1 个数值对应 7 列")

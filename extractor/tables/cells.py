@@ -475,7 +475,8 @@ def readings(
             glued.append(reading)
             if len(glued) > MAX_READINGS:
                 return [], too_many
-        if not glued and all(g == "" for g in s.gaps):
+        if not glued and all(g == "" for g in s.gaps) and all(t.digits for t in s.tokens):
+            # (A blank mark glued to its label, "—", is no digits to place in columns.)
             sparse = list(_sparse(s, n, sums, steps))
             if sparse:
                 return sparse, f"数字粘连且空格未留痕迹：{k} 段数字对应 {n} 列"
