@@ -18,6 +18,7 @@ from extractor.extract import extract_file
 from extractor.ingest.normalise import normalise
 from extractor.tables.cells import MAX_STEPS, readings, scan
 from schemas import ErrorRecord, ReportRecord
+from schemas import keys as K
 from tests.conftest import read_text
 
 CELLS = random_cells(random.Random(18), "2021", True)
@@ -136,3 +137,20 @@ def test_pipes_among_long_runs_of_blanks_normalise_as_cells():
     # patterns once retried from every blank of the run (quadratic: about 6 s at 20,000).
     text = "标题|" + "\t" * 30000 + "甲\n" + " " * 30000 + "|乙|\n" + "\t" * 30000 + "丙\n"
     assert normalise(text).text == "标题\t甲\n乙\n" + "\t" * 30000 + "丙\n"
+
+
+@pytest.mark.parametrize("between, joined", [("行政诉讼", True), ("行政诉讼情况说明", False)])
+def test_table_4_in_two_parts_far_apart_is_joined_only_across_header_words(between, joined):
+    # Hundreds of blank lines between the parts: the check of what stands between them
+    # once tried every split of the blanks, exponential when the stretch held a sentence.
+    text = render_report(CELLS, layout="tabs")
+    lines = text.split("\n")
+    i = max(i for i, line in enumerate(lines) if line.count("\t") == 14)
+    values = lines[i].split("\t")
+    lines[i] = "\t".join(values[:5]) + "\n" + between + " \n" * 300 + "\t".join(values[5:])
+    record = read_text("\n".join(lines))
+    read = [record.cells[k] for k in K.REVIEW_KEYS]
+    if joined:
+        assert read == [CELLS[k] for k in K.REVIEW_KEYS]
+    else:
+        assert read == [None] * 15 and all(k in record.unreadable for k in K.REVIEW_KEYS)
