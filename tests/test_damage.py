@@ -16,6 +16,7 @@ from eval.synth import random_cells, render_report
 from extractor.cli import main
 from extractor.extract import extract_file
 from extractor.ingest.normalise import normalise
+from extractor.ingest.patterns import compile_loose, loose
 from extractor.tables.cells import MAX_STEPS, readings, scan
 from schemas import ErrorRecord, ReportRecord
 from schemas import keys as K
@@ -154,3 +155,13 @@ def test_table_4_in_two_parts_far_apart_is_joined_only_across_header_words(betwe
         assert read == [CELLS[k] for k in K.REVIEW_KEYS]
     else:
         assert read == [None] * 15 and all(k in record.unreadable for k in K.REVIEW_KEYS)
+
+
+def test_a_loose_pattern_leaves_its_character_classes_alone():
+    # `[一二]` once became `[一\s*二\s*]`, a class of blanks too: on a run of thousands of
+    # blanks the label patterns then tried every split of the run (minutes per report).
+    assert loose(r"(?:[一二][ \t]*[、.,])?本年[^\d]{0,4}?申请") == (
+        r"(?:[一二][ \t]*[、.,])?本\s*年\s*[^\d]{0,4}?申\s*请"
+    )
+    found = compile_loose(r"(?:[一二][ \t]*[、.,])?本年").search("\n、本 年")
+    assert found is not None and found.span() == (2, 5)
