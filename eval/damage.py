@@ -2,7 +2,7 @@
 
 The damage is what crawlers and careless copies do to a report, pushed further: lines
 dropped or repeated, characters inserted, digits changed, a long run of digits glued into
-a table row, markup nested deep. Used by the tests (every damaged report gets a record or
+a table row, long runs of blanks, markup nested deep. Used by the tests (every damaged report gets a record or
 an error record, with bounded work) and by `eval/bench_damage.py` (how long each takes).
 """
 
@@ -71,6 +71,16 @@ def _glue_row(rng: random.Random, text: str) -> str:
     return "\n".join(lines)
 
 
+def _blank_runs(rng: random.Random, text: str) -> str:
+    """Long runs of blanks (spaces, tabs, blank lines) where a page's layout left them."""
+    chars = list(text)
+    for _ in range(rng.randint(1, 8)):
+        at = rng.randrange(len(chars) + 1)
+        blank = rng.choice((" ", "\t", "\n", " \n", "\t\n", "\u3000"))
+        chars.insert(at, blank * rng.choice((50, 500, 5000)))
+    return "".join(chars)
+
+
 def _deep_markup(rng: random.Random, text: str) -> str:
     depth = rng.choice((200, 2000, 20000))
     tag = rng.choice(("div", "span", "td", "table"))
@@ -84,6 +94,7 @@ DAMAGE: dict[str, Callable[[random.Random, str], str]] = {
     "change_digits": _change_digits,
     "long_digit_run": _long_digit_run,
     "glue_row": _glue_row,
+    "blank_runs": _blank_runs,
     "deep_markup": _deep_markup,
 }
 
