@@ -430,6 +430,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return _main(args)
+    except KeyboardInterrupt:  # before the batch began (walking folders, setting up)
+        print("extract: interrupted: 0 records written", file=sys.stderr)
+        return INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, and keep Python from complaining
         # again when it flushes stdout at exit.

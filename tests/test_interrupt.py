@@ -91,3 +91,15 @@ def test_ctrl_c_with_model_calls_in_flight_does_not_wait_for_them(tmp_path, jobs
         f"extract: interrupted: 0 records written to {out}; rerun to resume"
     ]
     assert _lines(out) == 0
+
+
+def test_ctrl_c_while_inputs_are_being_found_is_one_line_too(tmp_path, monkeypatch, capsys):
+    import extractor.cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(extractor.cli, "discover", interrupted)
+    code = extractor.cli.main([str(tmp_path), "-o", str(tmp_path / "o.jsonl"), "-q"])
+    assert code == 130
+    assert capsys.readouterr().err == "extract: interrupted: 0 records written\n"
