@@ -1,5 +1,5 @@
 """`python -m extractor`: the `extract` command."""
 
-from extractor.cli import main
+from extractor.cli import entry
 
-raise SystemExit(main())
+entry()

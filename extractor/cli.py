@@ -7,20 +7,27 @@ that `--help`, `--version` and the rules backend start at once.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sqlite3
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from extractor import __version__
 from extractor.batch import (
     STDIN,
+    OutputRefused,
     Totals,
     append_line,
+    identity,
     prepare_resume,
     read_records,
+    record_identity,
+    resumable,
     unique,
 )
 from extractor.batch.pool import Done, add_tally, read_all, usable_cores
@@ -43,7 +50,7 @@ BACKENDS = ("rules", "llm", "hybrid", "auto")
 MODE_NAMES = ("json", "json_schema", "md_json", "tools")  # the keys of extractor.model.llm.MODES
 
 # Exit statuses.
-OK, NOT_READ, USAGE, OUTPUT_FAILED, CLOSED_PIPE = 0, 1, 2, 3, 141
+OK, NOT_READ, USAGE, OUTPUT_FAILED, INTERRUPTED, CLOSED_PIPE = 0, 1, 2, 3, 130, 141
 
 DESCRIPTION = """\
 Read 政府信息公开工作年度报告 (government information disclosure annual reports) and audit
@@ -63,9 +70,13 @@ Exit status:
   1    some input was not read as asked: it could not be read (an error record and a line
        on stderr), or a model call failed for good (the reader's cells stand, the reason is
        in extraction.errors); the other records are still written
-  2    usage or set-up error: a bad option, a model set-up that is incomplete, an output
-       (-o, --summary, --html) that cannot be created; nothing is read
+  2    usage or set-up error: a bad option, a model set-up that is incomplete or whose
+       endpoint cannot be reached on the first call, an output
+       (-o, --summary, --html) that cannot be created, an existing -o FILE that is not an
+       earlier output (without --no-resume); nothing is read
   3    an output failed while being written (disk full, ...)
+  130  interrupted (Ctrl-C): the records written so far stand, and a rerun with the same
+       -o FILE.jsonl resumes
   141  standard output was closed early (e.g. `extract ... | head -1`): stops quietly
 """
 
@@ -159,8 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--attempts",
         type=_positive,
         default=4,
-        help="tries per request on 429, 5xx, timeouts and connection errors, with exponential "
-        "backoff (default 4)",
+        help="tries per request on 429, 5xx, timeouts and broken connections, with exponential "
+        "backoff and a line on stderr per wait (default 4); an endpoint unreachable on the "
+        "first call stops the batch at once",
     )
     model.add_argument(
         "--cache",
@@ -202,7 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with -o FILE.jsonl, start over instead of keeping the records already in FILE "
         "(a rerun keeps them, reads again inputs that failed or changed, and --summary and "
-        "--html describe every record in FILE)",
+        "--html describe every record in FILE); needed to overwrite an existing FILE that is "
+        "not an earlier output",
     )
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="no progress bar or summary on stderr"
@@ -467,6 +480,9 @@ def main(argv: list[str] | None = None) -> int:
         return USAGE
     try:
         return _main(args)
+    except KeyboardInterrupt:  # before the batch began (walking folders, setting up)
+        print("extract: interrupted: 0 records written", file=sys.stderr)
+        return INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, and keep Python from complaining
         # again when it flushes stdout at exit.
@@ -488,28 +504,39 @@ def _main(args: argparse.Namespace) -> int:
     set_limits(PdfLimits(args.pdf_max_bytes, args.pdf_max_pages, args.pdf_max_stream))
     unsupported: list[Path] = []
     dangling: list[Path] = []
+    if args.output == "/dev/stdout":
+        args.output = "-"  # the same stream: written as `-o -` writes it, never read back
     fmt = _format(args)
     resume = bool(args.output) and args.output != "-" and fmt == "jsonl" and not args.no_resume
     inputs = unique(discover(args.paths, unsupported, dangling))
     if args.dump_text:
         return _dump_text(inputs)
     try:
+        resume = resume and resumable(Path(args.output))
+    except OutputRefused as e:
+        _fail(f"{e}; give --no-resume to overwrite it, or another -o")
+        return USAGE
+    try:
         outputs = _Outputs(args, fmt, resume)
     except _OutputError as e:
         _fail(str(e))
         return USAGE
     totals = Totals()
+    written = 0
     from tqdm import tqdm
 
     try:
         if resume:
             # Records that do not stand are taken out of the file first; the rest are
-            # described by --summary and --html as if read now.
+            # described by --summary and --html as if read now. The totals count this
+            # run's inputs only, not records another run left of other inputs.
+            named = {identity(p) for p in inputs if p != STDIN}
             inputs, _ = prepare_resume(Path(args.output), inputs)
             outputs.reopen(args.output)
             for record in read_records(Path(args.output)):
-                totals.add(record)
-                totals.resumed += 1
+                if record_identity(record) in named:
+                    totals.add(record)
+                    totals.resumed += 1
                 if outputs.summary or outputs.pages or outputs.db:
                     original = _original(record) if outputs.summary or outputs.pages else None
                     outputs.write(record, original, new=False)
@@ -525,6 +552,7 @@ def _main(args: argparse.Namespace) -> int:
         try:
             for done in results:
                 outputs.write_done(done)
+                written += 1
                 add_tally(totals, done.tally)
                 bar.update()
                 if backend != "rules" or done.tally.unreadable or done.tally.model_failed:
@@ -541,6 +569,8 @@ def _main(args: argparse.Namespace) -> int:
     except OSError as e:
         _fail(f"writing the output failed: {_why(e)}")
         return OUTPUT_FAILED
+    except KeyboardInterrupt:
+        return _interrupted(args, outputs, written, resume)
     finally:
         outputs.close()
         if model is not None and model.llm.cache is not None:
@@ -552,6 +582,22 @@ def _main(args: argparse.Namespace) -> int:
         if dangling:
             print(_skipped(dangling, "symbolic link(s) that point nowhere"), file=sys.stderr)
     return NOT_READ if totals.unreadable or totals.model_failed else OK
+
+
+def _interrupted(args: argparse.Namespace, outputs: _Outputs, written: int, resume: bool) -> int:
+    """Ctrl-C: close what was written so that it stands, and say so in one line."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
+    try:
+        with contextlib.suppress(OSError, ValueError):
+            outputs.finish()  # a JSON array closed, the summary and pages of what was read
+        where = args.output if args.output and args.output != "-" else "stdout"
+        again = "; rerun to resume" if resume else ""
+        print(f"extract: interrupted: {written} records written to {where}{again}", file=sys.stderr)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    return INTERRUPTED
 
 
 def _report_line(bar, record: Record, backend: str, quiet: bool) -> None:
@@ -603,11 +649,12 @@ def _closing(
 ) -> str:
     found = ", ".join(f"{rule} {n}" for rule, n in sorted(totals.rules.items())) or "none"
     where = f" -> {Path(args.output)}" if args.output and args.output != "-" else ""
-    line = f"extract: {totals.reports} report(s) read, {totals.unreadable} unreadable"
+    line = f"extract: {totals.reports} report(s) read"
+    if totals.resumed:
+        line += f" ({totals.resumed} kept from {args.output})"
+    line += f", {totals.unreadable} unreadable"
     if totals.model_failed:
         line += f", {totals.model_failed} with failed model calls"
-    if totals.resumed:
-        line += f" ({totals.resumed} already done, kept from the earlier run)"
     line += f"; failed checks: {found}"
     if totals.ambiguous:
         line += (
@@ -626,5 +673,17 @@ def _closing(
     return line
 
 
+def entry() -> None:
+    """The `extract` command: `main`, then exit; after Ctrl-C without waiting for model calls
+    still in flight in other threads (their reports are not written; a rerun reads them)."""
+    code = main()
+    if code == INTERRUPTED:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(code)
+    raise SystemExit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entry()

@@ -11,6 +11,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from extractor.budget import budget
 from extractor.errors import ConfigError, UnreadableInput
 from extractor.ingest.files import Document, discover, parse_document, read_document
 from extractor.ingest.sections import Section, find_sections
@@ -55,15 +56,18 @@ def extract_document(
 
     The one pipeline, for every backend: ingest (the sections) → tables (the reader) → the
     model where the reader doubts → rules → prose (with the model's figures) → finish. The
-    model is a stage that `rules` leaves out."""
+    model is a stage that `rules` leaves out. The reading has a budget of CPU time
+    (`extractor.budget`, checked by the reader); past it, `OverBudget` (an `UnreadableInput`
+    of kind `timeout`) is raised."""
     stage: ModelStage | None = None
     if backend != "rules":
         if model is None:
             raise ConfigError(f"backend {backend} needs a model")
         stage = model.stage(backend)
-    sections = find_sections(doc.text.text)
-    guessed: set[str] = set()  # cells read by a guess about the layout
-    record = read_report(doc, sections, guessed)
+    with budget():
+        sections = find_sections(doc.text.text)
+        guessed: set[str] = set()  # cells read by a guess about the layout
+        record = read_report(doc, sections, guessed)
     doubts = stage.tables(record, doc, sections, guessed) if stage is not None else []
     if stage is None or not stage.replaces_reader:
         # A glued run neither the reader nor the model could cut, cut as the prose states.

@@ -319,6 +319,7 @@ ERROR_KINDS: dict[str, str] = {
     "encrypted": "a PDF that needs a password",
     "no_text_layer": "a scanned PDF with no text layer (it needs OCR)",
     "too_large": "a PDF past a limit: --pdf-max-bytes, --pdf-max-pages or --pdf-max-stream",
+    "timeout": "reading took more CPU time than any report needs (a backstop; the batch goes on)",
     "internal": "a bug of this tool on this input (the batch goes on)",
 }
 

@@ -184,12 +184,37 @@ def _constants_passed(call_name: str, keyword: str | None = None) -> set[str]:
     return found
 
 
+def _kinds_of_subclasses(base: str) -> set[str]:
+    """The kinds that subclasses of `base` pass to `super().__init__(kind, ...)`."""
+    import ast
+
+    found: set[str] = set()
+    for path in (ROOT / "extractor").rglob("*.py"):
+        for cls in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(cls, ast.ClassDef):
+                continue
+            if base not in {getattr(b, "id", getattr(b, "attr", None)) for b in cls.bases}:
+                continue
+            for node in ast.walk(cls):
+                if (
+                    isinstance(node, ast.Call)
+                    and getattr(node.func, "attr", None) == "__init__"
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                ):
+                    found.add(node.args[0].value)
+    return found
+
+
 def test_every_error_kind_the_code_writes_is_in_the_schema_the_docs_and_the_summary():
     from extractor.review.summary import INPUT_ERRORS
     from schemas.report import ERROR_KINDS
 
     raised = _constants_passed("UnreadableInput") | _constants_passed("InputError", "kind")
+    raised |= _kinds_of_subclasses("UnreadableInput")
     assert {"unsupported_format", "not_a_report", "corrupt", "too_large", "internal"} <= raised
+    assert "timeout" in raised  # extractor.budget.OverBudget
     error_schema = json.loads((ROOT / "schemas" / "error.schema.json").read_text("utf-8"))
     enum = error_schema["$defs"]["InputError"]["properties"]["kind"]["enum"]
     doc = FORMAT.read_text(encoding="utf-8")

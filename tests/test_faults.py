@@ -5,6 +5,7 @@ lost."""
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 
@@ -145,23 +146,24 @@ def test_a_batch_survives_a_dead_endpoint_and_keeps_the_key_out_of_everything(
         assert SECRET not in text
 
 
-def test_the_llm_backend_against_an_unreachable_endpoint_blames_nothing_on_the_report():
+def test_the_llm_backend_against_a_failing_endpoint_blames_nothing_on_the_report():
     """A failed model call is no reading: the reader's cells stand, no finding is made
     against the report, and every request sent is counted."""
     from pathlib import Path
 
     source = Path(__file__).resolve().parent.parent / "examples" / "000_36d00f834dab91d3.txt"
     doc = parse_document(source.read_bytes(), str(source))
-    config = LLMConfig(
-        model="fake",
-        base_url="http://127.0.0.1:9/v1",  # the discard port: nothing listens
-        api_key=SECRET,
-        timeout=1.0,
-        attempts=2,
-        reasks=0,
-        max_wait=0.01,
-    )
-    record = extract_document(doc, "llm", ModelSettings(LLM(config)))
+    with FakeServer(good, [("status", 503)] * 200) as server:
+        config = LLMConfig(
+            model="fake",
+            base_url=server.url,
+            api_key=SECRET,
+            timeout=1.0,
+            attempts=2,
+            reasks=0,
+            max_wait=0.01,
+        )
+        record = extract_document(doc, "llm", ModelSettings(LLM(config, notify=lambda line: None)))
     rules = extract_document(doc, "rules")
     assert record.cells == rules.cells
     assert sum(v is not None for v in record.cells.values()) == 200
@@ -173,3 +175,39 @@ def test_the_llm_backend_against_an_unreachable_endpoint_blames_nothing_on_the_r
     assert x.errors and all("transport" in e for e in x.errors)
     assert x.calls == len(x.errors) and x.attempts == 2 * x.calls
     assert set(record.read_by.values()) == {"rules"}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_refused_endpoint_stops_the_batch_at_once_naming_its_url(
+    tmp_path, monkeypatch, capsys, jobs
+):
+    for i in range(3):
+        (tmp_path / f"r{i}.txt").write_text(AMBIGUOUS, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    with socket.socket() as probe:  # a port nothing listens on: bound, never listening
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}/v1"
+        monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+        code = main(
+            [
+                str(tmp_path),
+                "-o",
+                str(out),
+                "--backend",
+                "llm",
+                "--base-url",
+                url,
+                "--model",
+                "fake",
+                "--no-cache",
+                "--jobs",
+                jobs,
+            ]
+        )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.splitlines() == [
+        f"extract: error: the model endpoint {url} cannot be reached ([Errno 111] Connection "
+        "refused): check --base-url / OPENAI_BASE_URL, or give --backend rules"
+    ]
+    assert out.read_text(encoding="utf-8") == ""

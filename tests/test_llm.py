@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from extractor.errors import ConfigError
-from extractor.model.llm import LLMConfig, LLMError, Usage
+from extractor.model.llm import EndpointUnreachable, LLMConfig, LLMError, Usage
 from schemas.llm import TableReading
 from tests.fake_model import SECRET, FakeModel, completion, status
 
@@ -44,10 +44,9 @@ def test_429_waits_as_long_as_retry_after_says():
         status(500),
         status(503),
         httpx.ReadTimeout("slow"),
-        httpx.ConnectError("refused"),
         httpx.RemoteProtocolError("reset"),
     ],
-    ids=["500", "503", "timeout", "connection-error", "connection-reset"],
+    ids=["500", "503", "timeout", "connection-reset"],
 )
 def test_transient_failures_are_retried_with_backoff(failure):
     fake = FakeModel(failure, completion("TableReading", GOOD))
@@ -55,6 +54,47 @@ def test_transient_failures_are_retried_with_backoff(failure):
     assert ask(fake, usage).rows[0].values == [330]
     assert len(fake.slept) == 1 and 0 < fake.slept[0] <= 2.0  # exponential, first step, jitter
     assert usage.attempts == 2  # every request sent counts, answered or not
+
+
+def test_each_wait_before_a_retry_is_a_line_on_stderr(capsys):
+    fake = FakeModel(
+        status(503), status(429, {"retry-after": "3"}), completion("TableReading", GOOD)
+    )
+    assert ask(fake).rows[0].values == [330]
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        f"extract: model call to http://fake.invalid/v1 HTTP 503; retrying in {fake.slept[0]:.1f} s "
+        "(attempt 2 of 4)",
+        "extract: model call to http://fake.invalid/v1 HTTP 429; retrying in 3.0 s (attempt 3 of 4)",
+    ]
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        httpx.ConnectError("[Errno 111] Connection refused"),
+        httpx.ConnectError("[Errno -2] Name or service not known"),
+    ],
+    ids=["refused", "dns"],
+)
+def test_an_endpoint_unreachable_on_the_first_call_is_a_setup_error_not_retried(failure):
+    fake = FakeModel(failure)
+    with pytest.raises(EndpointUnreachable) as e:
+        ask(fake)
+    assert isinstance(e.value, ConfigError)
+    assert str(e.value).startswith("the model endpoint http://fake.invalid/v1 cannot be reached")
+    assert str(failure) in str(e.value)
+    assert len(fake.requests) == 1 and fake.slept == []
+
+
+def test_an_endpoint_lost_after_it_answered_fails_that_call_without_retries():
+    fake = FakeModel(completion("TableReading", GOOD), httpx.ConnectError("refused"))
+    llm = fake.llm()
+    assert llm.ask(TableReading, MESSAGES, Usage(), WIDTHS).rows[0].values == [330]
+    with pytest.raises(LLMError) as e:
+        llm.ask(TableReading, MESSAGES, Usage(), WIDTHS)
+    assert e.value.kind == "transport" and "refused" in str(e.value)
+    assert len(fake.requests) == 2 and fake.slept == []
 
 
 def test_backoff_grows_and_gives_up_after_the_attempts():

@@ -149,7 +149,7 @@ def test_a_worker_killed_mid_batch_costs_its_one_input_and_the_rerun_reads_it(tm
     shutil.copy(next(first.iterdir()), held)
     rerun = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
-    assert "61 report(s) read, 0 unreadable (60 already done" in rerun.stderr
+    assert "61 report(s) read (60 kept from " in rerun.stderr and ", 0 unreadable" in rerun.stderr
     whole = tmp_path / "whole.jsonl"
     subprocess.run(
         [sys.executable, "-m", "extractor.cli", *args[:3], "-o", str(whole), "-q", "--jobs", "1"],

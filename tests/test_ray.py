@@ -70,7 +70,7 @@ def test_records_on_ray_are_those_of_extract_and_the_tables_come_as_parquet(
     capsys.readouterr()
     assert on_ray([str(reports), "-o", str(on)]) == 1
     assert (
-        f"({len(records) - 1} already done, kept from the earlier run)" in capsys.readouterr().err
+        f"report(s) read ({len(records) - 1} kept from " in capsys.readouterr().err
     )
     assert sorted(on.read_text(encoding="utf-8").splitlines()) == sorted(
         cli.read_text(encoding="utf-8").splitlines()
@@ -123,7 +123,7 @@ def test_inputs_named_by_uri_are_read_through_pyarrow_and_skipped_on_a_rerun(tmp
     assert stamps[0]["size"] == first.stat().st_size and stamps[0]["mtime_ns"] == 0
     capsys.readouterr()
     assert on_ray([f"file://{folder}", "-o", str(on)]) == 0
-    assert "(8 already done, kept from the earlier run)" in capsys.readouterr().err
+    assert "8 report(s) read (8 kept from " in capsys.readouterr().err
     assert len(on.read_text(encoding="utf-8").splitlines()) == 8
     # An input that could not be read is read again, and its new record replaces the old.
     (folder / "broken.txt").write_bytes(b"")

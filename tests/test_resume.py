@@ -47,7 +47,7 @@ def test_a_resumed_run_writes_summary_and_pages_for_every_record_in_the_file(tmp
     rows = list(csv.DictReader((review / "findings.csv").open(encoding="utf-8-sig")))
     assert [(Path(r["source"]).name, r["rule"]) for r in rows] == [(OUTDATED, "format_outdated")]
     # The closing summary counts the whole file, findings included.
-    assert "5 report(s) read, 0 unreadable (5 already done" in err
+    assert f"5 report(s) read (5 kept from {out}), 0 unreadable" in err
     assert "failed checks: format_outdated 1" in err
 
 
@@ -90,11 +90,11 @@ def test_a_file_changed_since_its_record_is_read_again(tmp_path, capsys):
     # Touched only: same bytes, new mtime. The content decides: kept.
     os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 10**9))
     assert main([str(source), "-o", str(out)]) == 0
-    assert "(1 already done" in capsys.readouterr().err
+    assert f"1 report(s) read (1 kept from {out})" in capsys.readouterr().err
     # Rewritten with another body name: read again, and the record replaced.
     source.write_text(text.replace("年度报告", "年度报告（修订）", 1), encoding="utf-8")
     assert main([str(source), "-o", str(out)]) == 0
-    assert "already done" not in capsys.readouterr().err
+    assert "kept from" not in capsys.readouterr().err
     [second] = records(out)
     assert second["extraction"]["input"]["sha256"] != first["extraction"]["input"]["sha256"]
     assert second["extraction"]["input"]["size"] == source.stat().st_size

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -123,6 +124,46 @@ def _cut_torn_line(path: Path) -> None:
         f.truncate(0)
 
 
+# The longest line an earlier output holds (a record of a very long report is a few MB): a
+# longer one is not ours, and is never read whole.
+MAX_RECORD_LINE = 64 << 20
+
+
+class OutputRefused(Exception):
+    """An output target that is not ours to append to."""
+
+
+def resumable(path: Path) -> bool:
+    """Whether a run writing JSONL to `path` resumes it: True for a regular file that is
+    missing, empty or an earlier output (every complete line a record, a torn last line
+    allowed); False for what is not a regular file (a device, a pipe), which is written and
+    never read. A regular file holding anything else raises `OutputRefused`: appending to
+    it would cut its last line and add records to someone else's file."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False  # opening it for writing says why
+    if not stat.S_ISREG(st.st_mode):
+        return False
+    refuse = f"{path} exists and is not an earlier output of extract"
+    try:
+        with open(path, "rb") as f:
+            number = 0
+            while line := f.readline(MAX_RECORD_LINE + 1):
+                number += 1
+                if len(line) > MAX_RECORD_LINE:
+                    raise OutputRefused(f"{refuse} (line {number} is longer than any record)")
+                if not line.endswith(b"\n"):
+                    break  # a torn last line: a killed run's
+                if _parse(line.decode("utf-8", errors="replace")) is None:
+                    raise OutputRefused(f"{refuse} (line {number} is not a record)")
+    except OSError as e:
+        raise OutputRefused(f"cannot read {path} to resume it: {e.strerror or e}") from e
+    return True
+
+
 def read_records(path: Path) -> Iterator[Record]:
     """The records of a JSONL output file, in order (lines that are not records skipped)."""
     if not path.exists():
@@ -154,7 +195,8 @@ def _stands(record: Record) -> bool:
     return isinstance(record, ReportRecord) and not record.extraction.errors
 
 
-def _record_identity(record: Record) -> str:
+def record_identity(record: Record) -> str:
+    """The input a record is of, by `identity`."""
     if isinstance(record, ReportRecord) and record.extraction.input is not None:
         return record.extraction.input.path
     return identity(Path(record.source))
@@ -169,7 +211,8 @@ def finished_sources(path: Path) -> set[str]:
 
 
 def prepare_resume(path: Path, inputs: list[Path]) -> tuple[list[Path], int]:
-    """The inputs still to read, and how many records of `path` stand for the others.
+    """The inputs still to read, and how many records of `path` stand for the others (of
+    this run's inputs).
 
     Records of this run's inputs that do not stand (an error, a failed model call, a file
     changed since, a second record of one file) are taken out of `path`, so that the new
@@ -186,10 +229,9 @@ def prepare_resume(path: Path, inputs: list[Path]) -> tuple[list[Path], int]:
             record = _parse(line)
             if record is None:
                 continue
-            who = _record_identity(record)
+            who = record_identity(record)
             if who not in wanted:
-                count += 1
-                continue
+                continue  # another run's input: kept as it is, not counted
             ok = (
                 who not in kept
                 and _stands(record)
@@ -266,7 +308,8 @@ def run(
         for path in inputs:
             yield extract_input(path, backend, model)
         return
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    try:
         pending: list[Future[tuple[Record, str | None]]] = []
         for path in inputs:
             pending.append(pool.submit(extract_input, path, backend, model))
@@ -274,3 +317,9 @@ def run(
                 yield pending.pop(0).result()
         while pending:
             yield pending.pop(0).result()
+    except BaseException:
+        # Interrupted, or the batch stopped: queued reports are dropped and the ones in
+        # flight (a model call may take minutes) are not waited for.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()

@@ -44,11 +44,18 @@ def _year(text: str) -> int:
     return int("".join(_DIGIT_VALUE.get(c, c) for c in text if not c.isspace()))
 
 
+def _head(text: str, times: int = 1) -> str:
+    """The first characters of `text` past its leading blanks (deep markup, say, leaves
+    thousands of blank lines before a page's title)."""
+    start = len(text) - len(text.lstrip())
+    return text[start : start + _HEAD * times]
+
+
 def title(text: str) -> tuple[str | None, int | None]:
     """Issuing body and report year: from the title, or, where the title omits the body,
     from the header lines (发布机构：…), a line of the name alone above the title, or the
     signature above the closing date (None where none says it)."""
-    head = text[:_HEAD]
+    head = _head(text)
     m = _TITLE.search(head)
     if m and not m.group("body").startswith(("本", "年度")):
         body = m.group("body").removesuffix("关于").removesuffix("的") or None
@@ -57,7 +64,7 @@ def title(text: str) -> tuple[str | None, int | None]:
     if m:
         return m.group("body"), _year(m.group("year"))
     year: int | None = None
-    period = _PERIOD.search(text[: _HEAD * 4])
+    period = _PERIOD.search(_head(text, 4))
     if period:
         year = int(period.group(1))
     else:
@@ -67,7 +74,7 @@ def title(text: str) -> tuple[str | None, int | None]:
 
 
 def _body_elsewhere(text: str) -> str | None:
-    head = text[:_HEAD]
+    head = _head(text)
     field = _FIELD.search(head)
     if field:
         return field.group("body")
@@ -119,7 +126,7 @@ _BARE_TITLE = re.compile(
 def has_title(text: str) -> bool:
     """Whether the head of `text` holds the title words of an annual report: a body or a year
     before 政府信息公开…, or 政府信息公开工作年度报告 on a line of its own."""
-    head = text[:_HEAD]
+    head = _head(text)
     m = _TITLE.search(head)
     if m and not m.group("body").startswith(("本", "年度")):
         return True

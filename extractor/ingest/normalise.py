@@ -118,9 +118,14 @@ _HTML_CELL = frozenset({"td", "th"})
 
 _MD_HEADING = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]*")
 _MD_EMPHASIS = re.compile(r"\*\*|__")
-_MD_RULE = re.compile(r"(?m)^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*(?::?-{3,}:?[ \t]*)?\n?")
-_MD_EDGE_PIPE = re.compile(r"(?m)^[ \t]*\|[ \t]*|[ \t]*\|[ \t]*$")
-_PIPE = re.compile(r"[ \t]*\|[ \t]*")
+# Linear on long runs of blanks (a page's nested cells give thousands of tabs): possessive
+# blanks, and blanks before a pipe taken only from the start of their run, where the
+# leftmost match begins anyway. `[ \t]*\|` tried at every blank of a run was quadratic.
+_MD_RULE = re.compile(
+    r"(?m)^[ \t]*+\|?(?:[ \t]*+:?-{3,}:?[ \t]*+\|)+[ \t]*+(?::?-{3,}:?[ \t]*+)?\n?"
+)
+_MD_EDGE_PIPE = re.compile(r"(?m)^[ \t]*+\|[ \t]*+|(?:(?<![ \t])[ \t]+)?\|[ \t]*+$")
+_PIPE = re.compile(r"(?:(?<![ \t])[ \t]+)?\|[ \t]*+")
 _DOCX_ARTEFACT = re.compile(r"\[bookmark:[^\]\n]{0,80}\]")
 
 _FOOTER = re.compile(

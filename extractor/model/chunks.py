@@ -73,8 +73,49 @@ def _split(
         s = start + doc.metadata["start_index"]
         e = s + len(doc.page_content)
         if text[s:e].strip():
-            spans.append((s, e))
+            spans.extend(_fit(text, s, e, budget))
     return spans
+
+
+def _fit(text: str, start: int, end: int, budget: int) -> list[tuple[int, int]]:
+    """[start, end) in spans within the budget. The splitter leaves a piece whole when it
+    holds none of its separators (a crawler record with every space and line break removed
+    glues a whole table into one line): such a piece is cut where `_cut` says."""
+    spans = []
+    while estimate_tokens(text[start:end]) > budget:
+        cut = _cut(text, start, end, budget)
+        spans.append((start, cut))
+        start = cut
+    if text[start:end].strip():
+        spans.append((start, end))
+    return spans
+
+
+_LABEL_START = re.compile(r"[\u4e00-\u9fff（(一二三四五六七八九十]")
+
+
+def _cut(text: str, start: int, end: int, budget: int) -> int:
+    """Where a chunk from `start` ends: within the budget, at the last line break, else at
+    the last place where a row's values end and the next label begins, else at the last
+    place not inside a number, else at the budget's end."""
+    # estimate_tokens counts a Chinese character as one token and others as half.
+    halves, limit = 0, start
+    for i in range(start, end):
+        halves += 2 if _CJK.match(text[i]) else 1
+        if halves > 2 * budget - 2:
+            break
+        limit = i + 1
+    limit = max(limit, start + 1)
+    lowest = start + max(1, (limit - start) // 4)
+    for prefer in (
+        lambda a, b: a == "\n",
+        lambda a, b: a.isdigit() and bool(_LABEL_START.match(b)),
+        lambda a, b: not (a.isdigit() and b.isdigit()),
+    ):
+        for i in range(limit, lowest - 1, -1):
+            if prefer(text[i - 1], text[i] if i < end else ""):
+                return i
+    return limit
 
 
 def table_chunks(text: str, numeral: str, start: int, end: int, budget: int) -> list[Chunk]:

@@ -1,16 +1,22 @@
 """The one LLM edge: an OpenAI-compatible endpoint through instructor.
 
 Endpoint, key, model, instructor mode, timeouts, retries and token accounting live here and
-nowhere else. Transport failures (429 honouring Retry-After, 5xx, timeouts, connection
-errors) are retried by tenacity with exponential backoff and jitter; an answer that does not
-validate against the response model is fed back to the model by instructor for a bounded
-number of re-asks. Every attempt's tokens are counted, whether or not it succeeded.
+nowhere else. Transient failures (429 honouring Retry-After, 5xx, timeouts, a connection
+broken mid-answer) are retried by tenacity with exponential backoff and jitter, a line on
+stderr for each wait; an answer that does not validate against the response model is fed
+back to the model by instructor for a bounded number of re-asks. Every attempt's tokens are
+counted, whether or not it succeeded.
+
+An endpoint that cannot be reached at all (connection refused, a name that does not
+resolve) is not retried: before it has ever answered, that is the set-up's fault, and
+`EndpointUnreachable` (a `ConfigError`) stops the batch with one line naming the URL.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -54,6 +60,10 @@ class LLMError(ExtractError):
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
         self.kind = kind  # transport, invalid, truncated
+
+
+class EndpointUnreachable(ConfigError):
+    """The endpoint could not be reached on the first call: nothing will reach it."""
 
 
 @dataclass(frozen=True)
@@ -123,13 +133,38 @@ def _root(e: BaseException) -> BaseException:
     return seen
 
 
+def _unreachable(e: BaseException) -> BaseException | None:
+    """The connect error behind `e` when no connection could be made (refused, DNS)."""
+    seen: BaseException | None = _root(e)
+    while seen is not None:
+        if isinstance(seen, httpx.ConnectError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def _transient(e: BaseException) -> bool:
     cause = _root(e)
     if isinstance(cause, openai.APIStatusError):
         return cause.status_code == 429 or cause.status_code >= 500
+    if _unreachable(e) is not None:
+        return False  # nothing listens there: waiting does not help
     return isinstance(
         cause, openai.APITimeoutError | openai.APIConnectionError | httpx.TransportError
     )
+
+
+def _why(e: BaseException | None) -> str:
+    cause = _root(e) if e else None
+    if isinstance(cause, openai.APIStatusError):
+        return f"HTTP {cause.status_code}"
+    if isinstance(cause, openai.APITimeoutError | httpx.TimeoutException):
+        return "timed out"
+    return cause.__class__.__name__ if cause else "failed"
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def _retry_after(e: BaseException | None) -> float | None:
@@ -155,8 +190,11 @@ class LLM:
         sleep: Callable[[float], None] | None = None,
         cache: ResponseCache | None = None,
         gate: AbstractContextManager[Any] | None = None,
+        notify: Callable[[str], None] = _stderr,
     ) -> None:
         self.config = config
+        self.notify = notify  # a line for each wait before a retry
+        self.reached = False  # the endpoint has answered once (any HTTP status)
         raw = client or openai.OpenAI(
             base_url=config.base_url,
             api_key=config.api_key,
@@ -185,6 +223,18 @@ class LLM:
         if usage is not None:
             current.prompt += getattr(usage, "prompt_tokens", 0) or 0
             current.completion += getattr(usage, "completion_tokens", 0) or 0
+
+    @property
+    def where(self) -> str:
+        return self.config.base_url or "https://api.openai.com/v1"
+
+    def _tell_wait(self, state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        wait = state.next_action.sleep if state.next_action else 0.0
+        self.notify(
+            f"extract: model call to {self.where} {_why(exc)}; retrying in {wait:.1f} s "
+            f"(attempt {state.attempt_number + 1} of {self.config.attempts})"
+        )
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -226,11 +276,12 @@ class LLM:
             stop=stop_after_attempt(self.config.attempts),
             reraise=True,
             sleep=self._sleep or time.sleep,
+            before_sleep=self._tell_wait,
         )
         try:
             for attempt in retrying:
                 with attempt:
-                    return self.client.chat.completions.create(
+                    answer = self.client.chat.completions.create(
                         model=self.config.model,
                         response_model=response_model,
                         messages=messages,  # type: ignore[arg-type]
@@ -239,18 +290,41 @@ class LLM:
                         temperature=0,
                         max_tokens=self.config.max_tokens,
                     )
+                    self.reached = True
+                    return answer
         except IncompleteOutputException as e:
+            self.reached = True
             raise LLMError("truncated", "the answer was cut off (finish_reason=length)") from e
-        except InstructorRetryException as e:
-            cause = _root(e)
-            if isinstance(cause, openai.OpenAIError | httpx.HTTPError):
-                raise LLMError("transport", f"{cause.__class__.__name__}: {cause}") from e
-            first = str(cause).splitlines()[1:2] or [str(cause)]
-            raise LLMError(
-                "invalid", f"no valid answer after {e.n_attempts} attempts: {first[0].strip()}"
-            ) from e
-        except (openai.OpenAIError, httpx.HTTPError) as e:
-            raise LLMError("transport", f"{e.__class__.__name__}: {e}") from e
+        except (InstructorRetryException, openai.OpenAIError, httpx.HTTPError) as e:
+            self._unreachable_first(e)
+            raise self._failed(e) from e
         finally:
             usage.add(current)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _unreachable_first(self, e: BaseException) -> None:
+        """Raise `EndpointUnreachable` when the endpoint, never reached, cannot be."""
+        if isinstance(_root(e), openai.APIStatusError):
+            self.reached = True
+            return
+        connect = _unreachable(e)
+        if connect is not None and not self.reached:
+            raise EndpointUnreachable(
+                f"the model endpoint {self.where} cannot be reached ({connect}): "
+                "check --base-url / OPENAI_BASE_URL, or give --backend rules"
+            ) from e
+
+    def _failed(self, e: BaseException) -> LLMError:
+        """The `LLMError` for a call that failed for good."""
+        connect = _unreachable(e)
+        if connect is not None:
+            return LLMError("transport", f"the endpoint {self.where} cannot be reached: {connect}")
+        if isinstance(e, InstructorRetryException):
+            cause = _root(e)
+            if isinstance(cause, openai.OpenAIError | httpx.HTTPError):
+                return LLMError("transport", f"{cause.__class__.__name__}: {cause}")
+            first = str(cause).splitlines()[1:2] or [str(cause)]
+            return LLMError(
+                "invalid", f"no valid answer after {e.n_attempts} attempts: {first[0].strip()}"
+            )
+        return LLMError("transport", f"{e.__class__.__name__}: {e}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from extractor.budget import check
 from extractor.prose.claims import PART
 from schemas import Contradiction, Finding, ReadingTried, ReportRecord, Span
 from schemas import keys as K
@@ -323,6 +324,7 @@ def check_claims(record: ReportRecord) -> tuple[list[Contradiction], list[Findin
     contradictions: list[Contradiction] = []
     findings: list[Finding] = []
     for claim in record.claims:
+        check()
         verdict, cells, table = judge(claim.topic, claim.value, record)
         _, _, _, tried, doubt = assess(claim.topic, claim.value, record)
         contradictions.append(
@@ -451,10 +453,12 @@ def check_shares(record: ReportRecord, original: str) -> tuple[list[Contradictio
 
 
 # 共计发布795条，其中A 87条、B 265条、C 443条: the parts must add up to the total.
+# A number longer than any count is no count (and more than int() converts).
+_COUNT = r"(?P<n>(?<!\d)\d{1,18}(?!\d))"
 _TOTAL = re.compile(
-    r"(?:共|共计|合计|总计)[^,，。;；\d]{0,12}?(?P<n>\d+)\s*(?P<u>条|件|个|项|次|篇|期)"
+    r"(?:共|共计|合计|总计)[^,，。;；\d]{0,12}?" + _COUNT + r"\s*(?P<u>条|件|个|项|次|篇|期)"
 )
-_PART = re.compile(r"(?P<n>\d+)\s*(?P<u>条|件|个|项|次|篇|期)")
+_PART = re.compile(_COUNT + r"\s*(?P<u>条|件|个|项|次|篇|期)")
 
 
 def narrative_sums(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractor.budget import check
 from extractor.ingest.patterns import loose
 
 Number = int | float
@@ -55,8 +56,14 @@ def chinese_number(s: str) -> int | None:
     return total + (digit or 0)
 
 
+# More digits than any count or amount holds: not a figure (and beyond what int() converts).
+LONGEST_FIGURE = 18
+
+
 def _value(text: str) -> Number | None:
     if text[0].isdigit():
+        if len(text.split(".")[0]) > LONGEST_FIGURE:
+            return None
         return float(text) if "." in text else int(text)
     return chinese_number(text)
 
@@ -211,6 +218,7 @@ class _Candidate:
 def _candidates(text: str, start: int, end: int) -> list[_Candidate]:
     out = []
     for m in _TOKEN.finditer(text, start, end):
+        check()
         n = m.group("n")
         value = _value(n)
         if value is None:

@@ -91,7 +91,11 @@ def numerals(text: str, start: int, end: int) -> list[Numeral]:
         if m.group("ar") is not None:
             if s > 0 and (text[s - 1].isdigit() or text[s - 1] == "."):
                 continue
-            value: C.Number | None = float(m.group()) if "." in m.group() else int(m.group())
+            # A run past 18 digits is a code, not a quantity (and too long to convert).
+            digits = m.group()
+            value: C.Number | None = (
+                None if len(digits) > 18 else float(digits) if "." in digits else int(digits)
+            )
         else:
             if set(m.group()) <= set("十百千万") and m.group() != "十":
                 continue  # 万元, 千米: a unit, not a number
@@ -185,7 +189,7 @@ def reason_of(text: str, n: Numeral, lo: int, hi: int) -> str | None:
         return "identifier"
     if (s > 0 and _ASCII.match(text[s - 1])) or (e < len(text) and _ASCII.match(text[e])):
         return "identifier"
-    if n.value is not None and (e - s) >= 7 and text[s].isdigit():
+    if (e - s) >= 7 and text[s].isdigit():
         return "identifier"
     if _DOC_NUMBER.search(text, max(lo, s - 12), min(hi, e + 4)):
         return "identifier"

@@ -60,6 +60,7 @@ INPUT_ERRORS = {
     "encrypted": "PDF 已加密，需要密码",
     "no_text_layer": "扫描件 PDF，没有文字层（需要 OCR）",
     "too_large": "PDF 超出大小限制",
+    "timeout": "读取超时（远超任何报告所需，已跳过）",
     "internal": "程序内部错误（请报告此问题）",
 }
 

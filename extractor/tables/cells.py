@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from itertools import combinations, pairwise
 from typing import NamedTuple
 
+from extractor.budget import check
+
 Number = int | float
 # A sum the row's printed cells must satisfy: cell `total` = the sum of cells `parts`.
 Sum = tuple[int, tuple[int, ...]]
@@ -33,6 +35,12 @@ _SIGN_WORD = re.compile(r"增加|减少|增|减")
 # label), a date, a percentage, a page ("第3页").
 _NOT_VALUE_AFTER = re.compile(r"[.、](?!\d)|\s*(?:[年月日号](?![ \t]*(?:\n|$))|[%‰)])")
 MAX_READINGS = 20000
+# The most digits one cell prints (a count under a thousand million): a glued run is cut
+# into pieces no longer, and a run longer than its row's cells can hold is not a row.
+MAX_CELL_DIGITS = 9
+# Steps one row's glued readings may take (cuts tried): readings of a real glued row take a
+# few hundred; a damaged run that would take more is reported as having too many readings.
+MAX_STEPS = 20000
 
 
 class Token(NamedTuple):
@@ -78,10 +86,19 @@ def _number(text: str, start: int, sign: str = "") -> Token:
     assert m is not None
     psign, digits, frac, unit = m.groups()
     sign = psign or sign
-    value: Number = float(digits + frac) if frac else int(digits)
-    if sign == "-":
-        value = -value
+    value: Number | None
+    if len(digits) > _LONGEST_NUMBER:
+        value = None  # no value at all: `readings` reports the run as too long for a row
+    else:
+        value = float(digits + frac) if frac else int(digits)
+        if sign == "-":
+            value = -value
     return Token(start, start + len(text), value, unit, digits, sign, frac or "", len(psign))
+
+
+# Digits beyond any row's cells (and Python's integer-conversion limit): a run this long is
+# kept as a token without a value, so that its row is unreadable rather than converted.
+_LONGEST_NUMBER = 15 * MAX_CELL_DIGITS
 
 
 def _is_value(text: str, end: int, limit: int) -> bool:
@@ -248,13 +265,36 @@ def broken(values: Sequence[Number | None], sums: Sequence[Sum]) -> int:
     return n
 
 
-def _glued(s: Scan, n: int, sums: Sequence[Sum], forced: bool) -> Iterator[tuple[Cell, ...]]:
+class _TooMany(Exception):
+    """A row's glued readings took more steps than `MAX_STEPS`."""
+
+
+class _Steps:
+    """The steps left to one row's readings: each cut tried takes one."""
+
+    def __init__(self, limit: int = MAX_STEPS) -> None:
+        self.left = limit
+
+    def take(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise _TooMany
+        if self.left % 1024 == 0:
+            check()
+
+
+def _glued(
+    s: Scan, n: int, sums: Sequence[Sum], forced: bool, steps: _Steps | None = None
+) -> Iterator[tuple[Cell, ...]]:
     """Readings that cut glued digit runs so that the row has `n` values.
 
     With `forced`, a cell that is the total of a sum whose parts are already cut must print
     exactly that sum: the run is cut in one pass along the arithmetic instead of every way,
     and only readings that satisfy the row's sums come out. Without it, every cut does.
+    No cut is longer than `MAX_CELL_DIGITS`; every cut tried takes a step of `steps`, which
+    raises `_TooMany` when none is left, so the work is bounded whatever the run.
     """
+    steps = steps or _Steps()
     tokens = s.tokens
     totals = dict(sums) if forced else {}
     width = [len(t.digits) if t.digits else 1 for t in tokens]
@@ -281,7 +321,8 @@ def _glued(s: Scan, n: int, sums: Sequence[Sum], forced: bool) -> Iterator[tuple
             return
         # Each remaining token needs a cell of its own; each digit gives at most one.
         left = n - ci
-        if left < len(tokens) - ti or left > width[ti] - off + suffix[ti + 1]:
+        remaining = width[ti] - off + suffix[ti + 1]
+        if left < len(tokens) - ti or not left <= remaining <= left * MAX_CELL_DIGITS:
             return
         t = tokens[ti]
         if not t.digits:
@@ -290,7 +331,7 @@ def _glued(s: Scan, n: int, sums: Sequence[Sum], forced: bool) -> Iterator[tuple
             cells.pop()
             return
         digits = t.digits
-        lengths: Sequence[int] = range(1, len(digits) - off + 1)
+        lengths: Sequence[int] = range(1, min(len(digits) - off, MAX_CELL_DIGITS) + 1)
         if ci in totals and all(cells[p].value is not None for p in totals[ci]):
             want = str(sum(cells[p].value for p in totals[ci]))  # type: ignore[misc]
             fits = digits.startswith(want, off) and (off + len(want) < len(digits) or not t.frac)
@@ -298,6 +339,7 @@ def _glued(s: Scan, n: int, sums: Sequence[Sum], forced: bool) -> Iterator[tuple
         for length in lengths:
             if length > 1 and digits[off] == "0":
                 break
+            steps.take()
             b = off + length
             cells.append(piece(t, off, b))
             yield from rec(ti + 1, 0) if b == len(digits) else rec(ti, b)
@@ -369,9 +411,13 @@ def readings(
     when none satisfies it, every reading is returned and the caller decides with the whole
     table.
     """
+    check()
     k = len(s.tokens)
     if k == 0:
         return [], "行标签后没有数值"
+    digits = sum(len(t.digits) for t in s.tokens)
+    if digits > n * MAX_CELL_DIGITS or any(t.value is None and t.digits for t in s.tokens):
+        return [], f"数字串过长（{digits} 位），不是一行 {n} 列的数值"
     if k == n:
         return [tuple(_cell(t) for t in s.tokens)], None
     merged: list[tuple[Cell | None, ...]] = list(_merges(s, n)) if n < k <= n + 2 else []
@@ -417,30 +463,40 @@ def readings(
         return [], f"{k} 个数值和 {found} 个空格对应 {n} 列"
     # Blank cells at the ends did not fill the row: they were padding of a shifted row, and
     # the values may be glued together.
-    glued: list[tuple[Cell | None, ...]] = list(_glued(s, n, sums, forced=bool(sums)))
-    if glued:
-        return glued, f"数字粘连：{k} 段数字对应 {n} 列"
-    # No cut satisfies the row: every cut, for the table to choose the one that breaks least.
-    for reading in _glued(s, n, sums, forced=False):
-        glued.append(reading)
-        if len(glued) > MAX_READINGS:
-            return [], f"数字粘连，可能的读法过多（{n} 列）"
-    if not glued and all(g == "" for g in s.gaps):
-        sparse = list(_sparse(s, n, sums))
-        if sparse:
-            return sparse, f"数字粘连且空格未留痕迹：{k} 段数字对应 {n} 列"
+    steps = _Steps()
+    too_many = f"数字粘连，可能的读法过多（{n} 列）"
+    try:
+        glued: list[tuple[Cell | None, ...]] = list(_glued(s, n, sums, bool(sums), steps))
+        if glued:
+            return glued, f"数字粘连：{k} 段数字对应 {n} 列"
+        # No cut satisfies the row: every cut, for the table to choose the one that breaks
+        # least.
+        for reading in _glued(s, n, sums, False, steps):
+            glued.append(reading)
+            if len(glued) > MAX_READINGS:
+                return [], too_many
+        if not glued and all(g == "" for g in s.gaps) and all(t.digits for t in s.tokens):
+            # (A blank mark glued to its label, "—", is no digits to place in columns.)
+            sparse = list(_sparse(s, n, sums, steps))
+            if sparse:
+                return sparse, f"数字粘连且空格未留痕迹：{k} 段数字对应 {n} 列"
+    except _TooMany:
+        return [], too_many
     if not glued:
         return [], f"{k} 个数值对应 {n} 列"
     return glued, f"数字粘连：{k} 段数字对应 {n} 列，没有一种读法符合本行合计"
 
 
-def _sparse(s: Scan, n: int, sums: Sequence[Sum]) -> Iterator[tuple[Cell | None, ...]]:
+def _sparse(
+    s: Scan, n: int, sums: Sequence[Sum], steps: _Steps
+) -> Iterator[tuple[Cell | None, ...]]:
     """Readings of a glued run too short for its row: a crawler that removed every space
     left no trace of the blank cells, so the values sit in some of the columns, in order.
     A total is printed whenever a part is, and blank parts add nothing to it."""
     for p in range(1, n):
-        for cut in _glued(s, p, (), forced=False):
+        for cut in _glued(s, p, (), False, steps):
             for cols in combinations(range(n), p):
+                steps.take()
                 row: list[Cell | None] = [None] * n
                 for c, cell in zip(cols, cut, strict=True):
                     row[c] = cell

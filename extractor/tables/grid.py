@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import product
 
+from extractor.budget import check
 from extractor.ingest.patterns import compile_loose
 from extractor.tables.cells import (
     Cell,
@@ -578,6 +579,7 @@ def _choose(
         least: int | None = None
         chosen: list[tuple[int, ...]] = []
         for choice in product(*(range(len(options[i])) for i in open_rows)):
+            check()
             for i, c in zip(open_rows, choice, strict=True):
                 grid[i] = values(options[i][c])
             b = score()
@@ -755,9 +757,12 @@ def read_review(
 
 
 # Between two parts of table 四 printed as separate lines or sub-tables (行政复议, then
-# 行政诉讼): line breaks and the header's words, no sentence.
+# 行政诉讼): line breaks and the header's words, no sentence. Atomic: a run of blanks split
+# every way between a loose word's trailing blanks and the next iteration was exponential
+# when the stretch did not match (42 s at 200 blanks); no word is a prefix of another, so
+# the first parse is the only one.
 _REVIEW_BETWEEN = compile_loose(
-    r"(?:[\s\t]|行政复议|行政诉讼|未经复议直接起诉|复议后起诉|结果维持|结果纠正|其他结果|尚未审结|总计)*"
+    r"(?>[\s\t]+|行政复议|行政诉讼|未经复议直接起诉|复议后起诉|结果维持|结果纠正|其他结果|尚未审结|总计)*+"
 )
 
 
