@@ -128,7 +128,7 @@ def test_the_undecided_example_answers_as_the_rules_would_and_only_from_the_choi
     system = load_prompt("undecided").system.template
     items = re.findall(r"^\d+\. (.+)$", _example("undecided"), flags=re.MULTILINE)
     answer = json.loads(system[system.index("Answer: ") + len("Answer: ") :].splitlines()[0])
-    labels = {label for _, label, _ in TOPIC_CHOICES} | {NOT_A_TABLE_QUANTITY}
+    labels = {label for _, label, _, _ in TOPIC_CHOICES} | {NOT_A_TABLE_QUANTITY}
     assert set(answer["answers"]) <= labels
     assert answer["answers"] == [
         NOT_A_TABLE_QUANTITY,

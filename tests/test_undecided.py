@@ -27,12 +27,17 @@ CELLS = zero_cells(
         "active__normative_docs__issued": 3,
     }
 )
-# Invented prose: two numbers whose subject the rules cannot settle (文件 of the county
-# government, 文件 put out by departments), between sentences they can.
+# Invented prose: three numbers whose subject the rules cannot settle (文件 of the county
+# government, 文件 put out by departments, 政策文件 on a platform named for 规范性文件),
+# between sentences they can.
 PROSE = (
     "本年度全县政务公开工作稳步推进。"
-    "全年印发县政府文件12件，主动公开部门印发文件6个。"
+    "全年印发县政府文件12件，主动公开部门印发文件6个，经县规范性文件平台对外发布政策文件4份。"
     "全年新收政府信息公开申请6件，办公室组织业务培训2次。"
+)
+ITEMS = (
+    "<report>\n1. 全年印发县政府文件【12】件\n2. 主动公开部门印发文件【6】个\n"
+    "3. 经县规范性文件平台对外发布政策文件【4】份\n</report>"
 )
 TEXT = render_report(CELLS, prose=PROSE)
 
@@ -50,25 +55,23 @@ def answer(*topics: str, **tokens: int) -> httpx.Response:
     )
 
 
-def test_the_rules_leave_exactly_the_two_numbers_undecided():
+def test_the_rules_leave_exactly_the_three_numbers_undecided():
     record = read_text(TEXT)
-    assert [(n.value, n.unit) for n in record.prose.undecided] == [(12, "件"), (6, "个")]
+    assert [(n.value, n.unit) for n in record.prose.undecided] == [(12, "件"), (6, "个"), (4, "份")]
     assert [c.topic for c in record.claims] == ["received"]
 
 
 def test_one_call_sends_only_the_undecided_numbers_and_the_choices_as_an_enum():
-    fake = FakeModel(answer(NOT_A_TABLE_QUANTITY, NOT_A_TABLE_QUANTITY))
+    fake = FakeModel(answer(*[NOT_A_TABLE_QUANTITY] * 3))
     record, _ = run(TEXT, fake)
     [request] = fake.requests
     user = request["messages"][-1]["content"]
-    assert (
-        user == "<report>\n1. 全年印发县政府文件【12】件\n2. 主动公开部门印发文件【6】个\n</report>"
-    )
+    assert user == ITEMS
     # The sentences the rules settled, and the numbers they dismissed, are not sent.
     assert "申请" not in user and "培训" not in user
     [tool] = request["tools"]
     item = tool["function"]["parameters"]["properties"]["answers"]["items"]
-    assert item["enum"] == [NOT_A_TABLE_QUANTITY, *(label for _, label, _ in TOPIC_CHOICES)]
+    assert item["enum"] == [NOT_A_TABLE_QUANTITY, *(label for _, label, _, _ in TOPIC_CHOICES)]
     assert len(item["enum"]) == 23 and "其他" in item["enum"] and "予以公开" in item["enum"]
     assert record.extraction.calls == 1 and record.extraction.chunks == ["undecided"]
     assert record.extraction.prompt_version == "undecided@1"
@@ -82,78 +85,93 @@ def test_no_call_when_the_rules_decided_every_number():
 
 
 def test_the_answers_make_claims_judged_like_any_other():
-    fake = FakeModel(answer("制发规范性文件", "予以公开", prompt_tokens=310, completion_tokens=40))
+    answers = (NOT_A_TABLE_QUANTITY, "予以公开", "制发规范性文件")
+    fake = FakeModel(answer(*answers, prompt_tokens=310, completion_tokens=12))
     record, doc = run(TEXT, fake)
     by_model = [c for c in record.claims if c.read_by == "llm"]
     assert [(c.quote, c.value, c.topic, c.subject, c.chunk) for c in by_model] == [
-        ("全年印发县政府文件12件", 12, "normative_docs.issued", "制发规范性文件", "undecided"),
         ("主动公开部门印发文件6个", 6, "granted", "予以公开", "undecided"),
+        (
+            "经县规范性文件平台对外发布政策文件4份",
+            4,
+            "normative_docs.issued",
+            "制发规范性文件",
+            "undecided",
+        ),
     ]
     # Grounded by construction: the quote is the number's clause in the original text.
     for c in by_model:
         assert doc.text.original[c.start : c.end] == c.quote
     verdicts = {c.quote: (c.verdict, c.table, c.read_by) for c in record.contradictions}
-    assert verdicts["全年印发县政府文件12件"] == ("contradiction", 3, "llm")
     assert verdicts["主动公开部门印发文件6个"] == ("consistent", 6, "llm")
+    assert verdicts["经县规范性文件平台对外发布政策文件4份"] == ("contradiction", 3, "llm")
     [mismatch] = [f for f in record.findings if f.rule == "narrative_mismatch"]
     assert (mismatch.left, mismatch.right, mismatch.cells) == (
-        12,
+        4,
         3,
         ["active.normative_docs.issued"],
     )
-    # Every number is decided now: the two answered became claims.
+    # Every number is decided now: two answers became claims, one a number not counted.
     assert record.prose.undecided == []
-    assert record.prose.claims == 3
-    assert (record.extraction.tokens.prompt, record.extraction.tokens.completion) == (310, 40)
+    assert record.prose.claims == 3 and record.prose.not_counted["model_not_table"] == 1
+    assert (record.extraction.tokens.prompt, record.extraction.tokens.completion) == (310, 12)
 
 
-def test_a_number_the_model_says_is_no_table_quantity_is_counted_as_such():
-    record, _ = run(TEXT, FakeModel(answer(NOT_A_TABLE_QUANTITY, "予以公开")))
-    assert record.prose.undecided == []
-    assert record.prose.not_counted["model_not_table"] == 1
-    assert [(c.value, c.topic) for c in record.claims if c.read_by == "llm"] == [(6, "granted")]
-    assert not [f for f in record.findings if f.rule == "narrative_mismatch"]
-
-
-def test_an_answer_outside_the_enum_is_sent_back_and_corrected():
+def test_a_table_quantity_the_clause_does_not_name_is_sent_back():
+    # 县政府文件 names no 规范性文件: that choice is refused and the model asked again.
     fake = FakeModel(
-        answer("规范性文件数量", NOT_A_TABLE_QUANTITY),
-        answer("制发规范性文件", NOT_A_TABLE_QUANTITY),
+        answer("制发规范性文件", "予以公开", NOT_A_TABLE_QUANTITY),
+        answer(NOT_A_TABLE_QUANTITY, "予以公开", NOT_A_TABLE_QUANTITY),
     )
     record, _ = run(TEXT, fake)
     assert len(fake.requests) == 2
     reask = str(fake.requests[1]["messages"][2:])
-    assert "规范性文件数量" in reask and "literal_error" in reask
+    assert "item 1: the clause does not name 制发规范性文件; answer 其他" in reask
+    assert [(c.value, c.topic) for c in record.claims if c.read_by == "llm"] == [(6, "granted")]
+
+
+def test_an_answer_outside_the_enum_is_sent_back_and_corrected():
+    fake = FakeModel(
+        answer("政策文件", NOT_A_TABLE_QUANTITY, NOT_A_TABLE_QUANTITY),
+        answer(NOT_A_TABLE_QUANTITY, NOT_A_TABLE_QUANTITY, "现行有效规范性文件"),
+    )
+    record, _ = run(TEXT, fake)
+    assert len(fake.requests) == 2
+    reask = str(fake.requests[1]["messages"][2:])
+    assert "政策文件" in reask and "literal_error" in reask
     assert record.extraction.calls == 1 and record.extraction.attempts == 2
     assert [(c.value, c.topic) for c in record.claims if c.read_by == "llm"] == [
-        (12, "normative_docs.issued")
+        (4, "normative_docs.in_force")
     ]
+    assert record.prose.not_counted["model_not_table"] == 2
 
 
 def test_an_answer_with_more_or_fewer_choices_than_items_is_sent_back():
     fake = FakeModel(
-        answer("予以公开"), answer("予以公开", "予以公开", "其他"), answer("其他", "予以公开")
+        answer("予以公开"),
+        answer("其他", "予以公开", "其他", "其他"),
+        answer("其他", "予以公开", "其他"),
     )
     record, _ = run(TEXT, fake)
     assert len(fake.requests) == 3
-    assert "give exactly 2 answers, one per item; got 1" in str(fake.requests[1]["messages"][2:])
-    assert "give exactly 2 answers, one per item; got 3" in str(fake.requests[2]["messages"][2:])
+    assert "give exactly 3 answers, one per item; got 1" in str(fake.requests[1]["messages"][2:])
+    assert "give exactly 3 answers, one per item; got 4" in str(fake.requests[2]["messages"][2:])
     assert [(c.value, c.topic) for c in record.claims if c.read_by == "llm"] == [(6, "granted")]
 
 
 def test_an_answer_never_valid_leaves_the_numbers_undecided_and_says_why():
-    wrong = answer("规范性文件数量", "申请")
+    wrong = answer("规范性文件数量", "申请", "其他")
     fake = FakeModel(wrong, wrong, wrong)
     record, _ = run(TEXT, fake)
     assert len(fake.requests) == 3  # the first answer and two re-asks
     [error] = record.extraction.errors
     assert error.startswith("undecided: invalid: no valid answer after 3 attempts")
-    assert [n.value for n in record.prose.undecided] == [12, 6]
+    assert [n.value for n in record.prose.undecided] == [12, 6, 4]
     assert [c.read_by for c in record.claims] == ["rules"]
 
 
 def test_a_failed_call_is_recorded_and_the_report_goes_on():
     record, _ = run(TEXT, FakeModel(*[status(503)] * 4))
     assert record.extraction.errors[0].startswith("undecided: transport")
-    assert [n.value for n in record.prose.undecided] == [12, 6]
+    assert [n.value for n in record.prose.undecided] == [12, 6, 4]
     assert record.cells == CELLS

@@ -335,11 +335,11 @@ def ask_undecided(
     of `schemas.llm.TOPIC_CHOICES` (an enum that instructor validates, re-asking on an
     answer outside it), so nothing it says needs grounding: the number's span is known."""
     prompt = load_prompt("undecided")
-    choices = "\n".join(f"- {label}: {cue}" for _, label, cue in TOPIC_CHOICES)
+    choices = "\n".join(f"- {label}: {cue}" for _, label, cue, _ in TOPIC_CHOICES)
     text = "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
     chunk = Chunk(UNDECIDED_CHUNK, "prose", "prose", 0, 0)
     messages = prompt.render(choices=choices, text=text)
-    answer = _ask(llm, NumberAnswers, prompt, messages, usage, out, chunk, {"items": len(items)})
+    answer = _ask(llm, NumberAnswers, prompt, messages, usage, out, chunk, {"clauses": items})
     if answer is None:
         return None
     return {i: (TOPIC_OF_LABEL.get(label), label) for i, label in enumerate(answer.answers)}
