@@ -117,17 +117,15 @@ def test_the_answers_make_claims_judged_like_any_other():
     assert (record.extraction.tokens.prompt, record.extraction.tokens.completion) == (310, 12)
 
 
-def test_a_table_quantity_the_clause_does_not_name_is_sent_back():
-    # 县政府文件 names no 规范性文件: that choice is refused and the model asked again.
-    fake = FakeModel(
-        answer("制发规范性文件", "予以公开", NOT_A_TABLE_QUANTITY),
-        answer(NOT_A_TABLE_QUANTITY, "予以公开", NOT_A_TABLE_QUANTITY),
-    )
+def test_a_table_quantity_the_clause_does_not_name_is_not_used():
+    # 县政府文件 names no 规范性文件: that choice is dropped, the other answers stand.
+    fake = FakeModel(answer("制发规范性文件", "予以公开", NOT_A_TABLE_QUANTITY))
     record, _ = run(TEXT, fake)
-    assert len(fake.requests) == 2
-    reask = str(fake.requests[1]["messages"][2:])
-    assert "item 1: the clause does not name 制发规范性文件; answer 其他" in reask
+    assert len(fake.requests) == 1
     assert [(c.value, c.topic) for c in record.claims if c.read_by == "llm"] == [(6, "granted")]
+    assert [n.value for n in record.prose.undecided] == [12]
+    assert record.extraction.ungrounded_claims == 1 and record.extraction.errors == []
+    assert record.prose.not_counted["model_not_table"] == 1
 
 
 def test_an_answer_outside_the_enum_is_sent_back_and_corrected():

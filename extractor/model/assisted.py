@@ -22,6 +22,7 @@ from extractor.prose.claims import chinese_number
 from extractor.tables.grid import row_label
 from schemas import keys as K
 from schemas.llm import (
+    NEEDS,
     TOPIC_CHOICES,
     TOPIC_OF_LABEL,
     NumberAnswers,
@@ -333,7 +334,10 @@ def ask_undecided(
 
     Each item is a clause with its number marked; the model only chooses among the labels
     of `schemas.llm.TOPIC_CHOICES` (an enum that instructor validates, re-asking on an
-    answer outside it), so nothing it says needs grounding: the number's span is known."""
+    answer outside it or with more or fewer choices than items). The number's span is
+    known, so the answer is grounded by construction; a table quantity whose words the
+    clause does not hold is not used (counted as an ungrounded claim) and its number stays
+    undecided."""
     prompt = load_prompt("undecided")
     choices = "\n".join(f"- {label}: {cue}" for _, label, cue, _ in TOPIC_CHOICES)
     text = "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
@@ -342,4 +346,12 @@ def ask_undecided(
     answer = _ask(llm, NumberAnswers, prompt, messages, usage, out, chunk, {"clauses": items})
     if answer is None:
         return None
-    return {i: (TOPIC_OF_LABEL.get(label), label) for i, label in enumerate(answer.answers)}
+    chosen: dict[int, tuple[str | None, str]] = {}
+    for i, (label, item) in enumerate(zip(answer.answers, items, strict=True)):
+        if label in NEEDS and not NEEDS[label].search(item):
+            # A table quantity stands only if the item's clause names it: the choice is
+            # checked against the report's words, as the values the model reads are.
+            out.ungrounded[f"claim:{UNDECIDED_CHUNK}:{i + 1}"] = f"分句中没有「{label}」的用语"
+            continue
+        chosen[i] = (TOPIC_OF_LABEL.get(label), label)
+    return chosen
