@@ -29,6 +29,7 @@ if str(ROOT) not in sys.path:
 
 from eval import real_eval  # noqa: E402
 from eval.generate import generate  # noqa: E402
+from eval.undecided import Decisions, seed_gold  # noqa: E402
 from extractor.extract import extract_document  # noqa: E402
 from extractor.ingest.files import parse_document  # noqa: E402
 from extractor.review.output import to_json  # noqa: E402
@@ -183,6 +184,7 @@ def evaluate_with_model(cases: list[Case], backend: str, record_mode: str = "non
     if record_mode == "none" and not path.exists():
         raise SystemExit(f"no cassette {path.relative_to(ROOT)}: record it with --record")
     tally = Tally()
+    undecided = Decisions()
     with recorder.use_cassette(str(path), allow_playback_repeats=True):
         llm = LLM(config)
         for case in cases:
@@ -196,6 +198,9 @@ def evaluate_with_model(cases: list[Case], backend: str, record_mode: str = "non
             tally.model_claims += sum(1 for c in record.claims if c.read_by in ("llm", "both"))
             tally.model_cells += sum(1 for w in record.read_by.values() if w in ("llm", "both"))
             score(case, record, tally)
+            rules = extract_document(doc).prose.undecided
+            undecided.add(case.id, rules, record, seed_gold(case.base), doc.text.original)
+    print(f"[{backend}] {undecided.line()}")
     return tally
 
 
