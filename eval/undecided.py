@@ -100,8 +100,11 @@ class Decisions:
     settled: int = 0  # answered with one of the choices
     as_claims: int = 0  # answered with a table quantity
     right: int = 0  # answers the gold agrees with
-    prompt_tokens: int = 0
+    prompt_tokens: int = 0  # every call of the reports, tables included
     completion_tokens: int = 0
+    call_reports: int = 0  # reports whose one call was the multiple-choice question
+    call_prompt: int = 0
+    call_completion: int = 0
     wrong: list[str] = field(default_factory=list)
 
     def add(
@@ -117,6 +120,10 @@ class Decisions:
         self.asked_reports += bool(undecided)
         self.prompt_tokens += record.extraction.tokens.prompt
         self.completion_tokens += record.extraction.tokens.completion
+        if record.extraction.chunks == ["undecided"]:
+            self.call_reports += 1
+            self.call_prompt += record.extraction.tokens.prompt
+            self.call_completion += record.extraction.tokens.completion
         for number in undecided:
             self.asked += 1
             answered, topic = model_answer(number, record)
@@ -139,11 +146,13 @@ class Decisions:
 
     def line(self) -> str:
         """One line for the evaluation's output."""
-        per = self.reports or 1
+        per, asked = self.reports or 1, self.call_reports or 1
         return (
             f"model on the undecided prose numbers: {self.asked} asked in {self.asked_reports} of "
             f"{self.reports} reports; {self.settled} settled ({self.as_claims} as table "
             f"quantities, {self.settled - self.as_claims} as not), {self.right} rightly against "
             f"the gold; tokens per report {self.prompt_tokens / per:.0f} prompt + "
-            f"{self.completion_tokens / per:.0f} completion"
+            f"{self.completion_tokens / per:.0f} completion (every call), "
+            f"{self.call_prompt / asked:.0f} + {self.call_completion / asked:.0f} where the "
+            f"question was the only call ({self.call_reports} reports)"
         )

@@ -173,3 +173,27 @@ def test_a_failed_call_is_recorded_and_the_report_goes_on():
     assert record.extraction.errors[0].startswith("undecided: transport")
     assert [n.value for n in record.prose.undecided] == [12, 6, 4]
     assert record.cells == CELLS
+
+
+def test_the_evaluation_scores_the_answers_against_the_gold_figures():
+    from eval.undecided import Decisions, GoldFigure
+
+    undecided = read_text(TEXT).prose.undecided
+    answers = (NOT_A_TABLE_QUANTITY, "予以公开", "制发规范性文件")
+    record, doc = run(TEXT, FakeModel(answer(*answers, prompt_tokens=300, completion_tokens=9)))
+    # Invented labels: the 6 states 予以公开 (its quote printed with a space), the 12 and the
+    # 4 state nothing the tables count.
+    gold = [
+        GoldFigure("主动公开部门 印发文件6个", 6, topic="granted"),
+        GoldFigure("县政府文件12件", 12, cells=()),
+    ]
+    scored = Decisions()
+    scored.add("mem", undecided, record, gold, doc.text.original)
+    assert (scored.asked, scored.settled, scored.as_claims, scored.right) == (3, 3, 2, 2)
+    assert scored.wrong == [
+        "mem: 「经县规范性文件平台对外发布政策文件4份」 4: normative_docs.issued, gold no labelled figure"
+    ]
+    assert (scored.call_reports, scored.call_prompt, scored.call_completion) == (1, 300, 9)
+    assert "3 asked in 1 of 1 reports; 3 settled (2 as table quantities, 1 as not), 2 rightly" in (
+        scored.line()
+    )
