@@ -34,6 +34,7 @@ if str(ROOT) not in sys.path:
 from eval import real_eval  # noqa: E402
 from eval.generate import generate  # noqa: E402
 from eval.real_eval import shown  # noqa: E402
+from eval.undecided import Decisions, seed_gold  # noqa: E402
 from extractor.extract import extract_document  # noqa: E402
 from extractor.ingest.files import parse_document  # noqa: E402
 from extractor.review.output import to_json  # noqa: E402
@@ -119,10 +120,15 @@ class ModelTally:
     unlabelled: int = 0  # on no labelled figure
     labels: int = 0  # labelled figures in the cases' prose
     labels_found_alone: int = 0  # labelled figures only the model found
+    # its answers about the prose numbers the rules left undecided (eval/undecided.py)
+    undecided: Decisions = field(default_factory=Decisions)
 
     def metrics(self) -> dict[str, float | int | None]:
         return {
             "cases_with_failed_calls": self.cases_with_failed_calls,
+            "model_undecided_asked": self.undecided.asked,
+            "model_undecided_settled": self.undecided.settled,
+            "model_undecided_right": self.undecided.right,
             "model_cells": self.cells,
             "model_cell_accuracy": ratio(self.cells_right, self.cells),
             "model_claims": self.claims,
@@ -343,6 +349,7 @@ def evaluate_with_model(cases: list[Case], backend: str, record_mode: str = "non
     labels = json.loads(SEED_CLAIMS.read_text(encoding="utf-8"))
     tally = Tally(model=ModelTally())
     assert tally.model is not None
+    undecided = tally.model.undecided
     with recorder.use_cassette(str(path), allow_playback_repeats=True):
         llm = LLM(config)
         for case in example_cases(cases):
@@ -353,6 +360,9 @@ def evaluate_with_model(cases: list[Case], backend: str, record_mode: str = "non
                 tally.misses.append(f"{case.id}: {record.extraction.errors}")
             judge_model(case, record, labels.get(case.base, []), tally.model)
             score(case, record, tally)
+            rules = extract_document(doc).prose.undecided
+            undecided.add(case.id, rules, record, seed_gold(case.base), doc.text.original)
+    print(f"[{backend}] {undecided.line()}")
     return tally
 
 

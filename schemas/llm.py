@@ -6,6 +6,9 @@ text in the report (`extractor.model.grounding`) and drops what it cannot find.
 
 from __future__ import annotations
 
+import re
+from typing import Literal
+
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 Number = int | float
@@ -81,3 +84,65 @@ class ProseFigures(BaseModel):
         description="every figure in the text about applications, their outcomes, 行政复议, "
         "行政诉讼, 规范性文件, 行政许可/处罚/强制 or fees; empty if there is none"
     )
+
+
+# --- the numbers of the prose the rules left undecided -----------------------------------
+
+# The choices the model has for an undecided number: the claim topics the prose pass judges
+# (extractor/prose/align.py `readings`), each under a short Chinese label, with the words a
+# clause names it by (shown to the model), and the word the clause must hold for the choice
+# to stand; and "其他" (not a table quantity). The labels are what the model sees and answers
+# (an enum in the schema).
+TOPIC_CHOICES: tuple[tuple[str, str, str, str], ...] = (
+    ("received", "本年新收申请", "收到/受理/新收 申请", "申请"),
+    ("handled", "办结或答复申请", "办结/答复/办理 申请", "申请"),
+    ("carried_in", "上年结转申请", "上年结转", "结转"),
+    ("carried_out", "结转下年度申请", "结转/顺延 下年", "结转|顺延|下年"),
+    ("granted", "予以公开", "予以公开/同意公开", "公开"),
+    ("partial", "部分公开", "部分公开", "部分公开"),
+    ("denied", "不予公开", "不予公开", "不予公开"),
+    ("unavailable", "无法提供", "无法提供/不掌握", "无法提供|不掌握|不存在"),
+    ("not_processed", "不予处理", "不予处理", "不予处理"),
+    ("other_processing", "其他处理", "其他处理", "其他处理"),
+    ("review", "行政复议案件", "复议", "复议"),
+    ("litigation", "行政诉讼案件", "诉讼/起诉", "诉讼|起诉"),
+    ("rules.issued", "制发规章", "制发/出台 规章", "规章"),
+    ("rules.repealed", "废止规章", "废止 规章", "规章"),
+    ("rules.in_force", "现行有效规章", "现行有效 规章", "规章"),
+    ("normative_docs.issued", "制发规范性文件", "制发/印发/出台 规范性文件", "规范性文件"),
+    ("normative_docs.repealed", "废止规范性文件", "废止/失效 规范性文件", "规范性文件"),
+    ("normative_docs.in_force", "现行有效规范性文件", "现行有效 规范性文件", "规范性文件"),
+    ("licensing", "行政许可决定", "许可", "许可"),
+    ("penalty", "行政处罚决定", "处罚", "处罚"),
+    ("coercion", "行政强制决定", "强制", "强制"),
+    ("fees", "行政事业性收费金额", "收费", "收费"),
+)
+NOT_A_TABLE_QUANTITY = "其他"
+TOPIC_OF_LABEL: dict[str, str] = {label: topic for topic, label, _, _ in TOPIC_CHOICES}
+NEEDS: dict[str, re.Pattern[str]] = {
+    label: re.compile(needs) for _, label, _, needs in TOPIC_CHOICES
+}
+ChoiceLabel = Literal[  # type: ignore[valid-type]
+    (NOT_A_TABLE_QUANTITY, *(label for _, label, _, _ in TOPIC_CHOICES))
+]
+
+
+class NumberAnswers(BaseModel):
+    """What each item's marked number counts, in the items' order."""
+
+    answers: list[ChoiceLabel] = Field(  # type: ignore[valid-type]
+        description="one choice per item, in the items' order"
+    )
+
+    @model_validator(mode="after")
+    def _one_per_item(self, info: ValidationInfo) -> NumberAnswers:
+        """With the items' clauses as validation context, an answer with more or fewer
+        choices than items is sent back to correct."""
+        clauses: list[str] | None = (info.context or {}).get("clauses")
+        if clauses is None:
+            return self
+        if len(self.answers) != len(clauses):
+            raise ValueError(
+                f"give exactly {len(clauses)} answers, one per item; got {len(self.answers)}"
+            )
+        return self

@@ -166,7 +166,8 @@ class ProseNumbers(BaseModel):
         default_factory=dict,
         description="numbers that count something the tables do not, by class (date_time, "
         "identifier, share, change, ordinal, people, meetings, posts, money, hotline, other_bodies, "
-        "not_ours, other_things, no_count)",
+        "not_ours, other_things, no_count; with hybrid, model_not_table: the model said it "
+        "counts none of the tables' quantities)",
     )
     undecided: list[ProseNumber] = Field(
         default_factory=list,
@@ -194,8 +195,9 @@ class Extraction(BaseModel):
     """How the values of a record were obtained."""
 
     backend: Literal["rules", "llm", "hybrid"] = Field(
-        description="rules: the deterministic reader; llm: a model read every table; hybrid: "
-        "the reader, with a model where it could not decide and on the prose"
+        description="rules: the deterministic reader; llm: a model read every table and the "
+        "prose; hybrid: the reader, with a model where it could not decide and on the prose "
+        "numbers the rules left undecided"
     )
     model: str | None = Field(default=None, description="the model's name (null: none used)")
     mode: str | None = Field(default=None, description="instructor mode of the model calls")

@@ -185,30 +185,31 @@ def test_hybrid_asks_about_a_table_whose_guessed_reading_breaks_a_rule():
     assert tables == {"三"}
 
 
-def test_hybrid_on_a_clean_report_asks_about_the_prose_only():
+def test_hybrid_on_a_clean_report_whose_prose_numbers_are_all_decided_asks_nothing():
     prose = "2024年共收到政府信息公开申请11件，其中予以公开11件。依申请公开答复11件。政府网站发布信息300条。"
-    figures = {
-        "figures": [
-            {"quote": "予以公开11件", "value": 11, "subject": "予以公开"},
-            {"quote": "依申请公开答复11件", "value": 11, "subject": "答复"},
-            {"quote": "2024年", "value": 2024, "subject": "年份"},
-        ]
-    }
-    fake = Responder(responder({}, figures))
-    record, doc = run(render_report(CLEAN, prose=prose), fake)
-    assert record.extraction.chunks == ["一/1"]
-    # The patterns found three; the model repeated two of them, and its year is no figure.
+    fake = FakeModel()  # any request would fail the test
+    record, _ = run(render_report(CLEAN, prose=prose), fake)
+    assert fake.requests == [] and record.extraction.calls == 0
+    assert record.extraction.chunks == [] and record.extraction.prompt_version is None
     assert [(c.quote, c.topic, c.read_by) for c in record.claims] == [
         ("收到政府信息公开申请11件", "received", "rules"),
-        ("予以公开11件", "granted", "both"),
-        ("答复11件", "handled", "both"),
+        ("予以公开11件", "granted", "rules"),
+        ("答复11件", "handled", "rules"),
     ]
-    claim = record.claims[2]
-    assert doc.text.original[claim.start : claim.end] == "答复11件"
     assert [c.verdict for c in record.contradictions] == ["consistent"] * 3
-    assert [c.read_by for c in record.contradictions] == ["rules", "both", "both"]
-    assert record.extraction.tokens.prompt == 100 and record.extraction.calls == 1
-    assert record.extraction.prompt_version == "claims@2"
+    # the years of the title and of the prose, and the website's posts
+    assert record.prose.undecided == [] and record.prose.not_counted == {"date_time": 2, "posts": 1}
+
+
+def prose_only(figures: dict):
+    """The llm backend's model, answering the prose with `figures` and refusing the tables
+    and the title (400: not retried), so that the reader's cells stand."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        tool = json.loads(request.content)["tools"][0]["function"]["name"]
+        return completion(tool, figures) if tool == "ProseFigures" else status(400)
+
+    return Responder(answer)
 
 
 def test_a_figure_only_the_model_found_is_judged_and_can_contradict_the_table():
@@ -225,8 +226,7 @@ def test_a_figure_only_the_model_found_is_judged_and_can_contradict_the_table():
             {"quote": "依法公开，共计12", "value": 12, "subject": "予以公开"},
         ]
     }
-    fake = Responder(responder({}, figures))
-    record, _ = run(render_report(CLEAN, prose=prose), fake)
+    record, _ = run(render_report(CLEAN, prose=prose), prose_only(figures), backend="llm")
     by_quote = {c.quote: c for c in record.contradictions}
     assert [(c.claim, c.read_by) for c in record.contradictions] == [
         ("granted", "llm"),
@@ -240,7 +240,7 @@ def test_a_figure_only_the_model_found_is_judged_and_can_contradict_the_table():
 
     wrong = prose.replace("共计11", "共计13")
     figures["figures"][0].update(quote="书面征求意见后依法公开，共计13", value=13)
-    record, _ = run(render_report(CLEAN, prose=wrong), Responder(responder({}, figures)))
+    record, _ = run(render_report(CLEAN, prose=wrong), prose_only(figures), backend="llm")
     [mismatch] = [f for f in record.findings if f.rule == "narrative_mismatch"]
     assert (mismatch.left, mismatch.right) == (13, 11)
     assert mismatch.cells == [APP("granted", "total")]
@@ -248,14 +248,18 @@ def test_a_figure_only_the_model_found_is_judged_and_can_contradict_the_table():
 
 
 def test_a_failed_prose_call_is_recorded_and_the_patterns_claims_are_still_judged():
-    prose = "2024年共收到政府信息公开申请11件，其中予以公开12件。"
+    # 县政府文件12件 is a number the rules leave undecided: hybrid asks about it, and fails.
+    prose = "2024年共收到政府信息公开申请11件，其中予以公开12件。全年印发县政府文件12件。"
     fake = FakeModel(*[status(503)] * 4)
     record, _ = run(render_report(CLEAN, prose=prose), fake)
-    assert record.extraction.errors and record.extraction.errors[0].startswith("一/1: transport")
+    assert record.extraction.errors and record.extraction.errors[0].startswith(
+        "undecided: transport"
+    )
     assert [(c.claim, c.verdict, c.read_by) for c in record.contradictions] == [
         ("received", "consistent", "rules"),
         ("granted", "contradiction", "rules"),
     ]
+    assert [n.value for n in record.prose.undecided] == [12]
 
 
 def test_prose_without_figures_costs_no_call():
@@ -303,7 +307,7 @@ def test_llm_backend_reads_every_table_and_the_title():
 def test_the_model_may_give_a_figure_written_in_chinese_numerals():
     prose = "涉及第三方的申请，经书面告知后依法公开的，共计十一宗。"
     figures = {"figures": [{"quote": "依法公开的，共计十一宗", "value": 11, "subject": "予以公开"}]}
-    record, doc = run(render_report(CLEAN, prose=prose), Responder(responder({}, figures)))
+    record, doc = run(render_report(CLEAN, prose=prose), prose_only(figures), backend="llm")
     [claim] = record.claims
     assert (claim.topic, claim.value, claim.read_by) == ("granted", 11, "llm")
     assert doc.text.original[claim.start : claim.end] == "依法公开的，共计十一宗"
@@ -314,5 +318,5 @@ def test_a_chinese_numeral_that_counts_nothing_is_not_a_figure():
     # 进一步 holds 一 but counts nothing: a model that offers it as 1 is not followed.
     prose = "政务公开工作制度化、规范化水平进一步提升。"
     figures = {"figures": [{"quote": "水平进一步提升", "value": 1, "subject": "提升"}]}
-    record, _ = run(render_report(CLEAN, prose=prose), Responder(responder({}, figures)))
+    record, _ = run(render_report(CLEAN, prose=prose), prose_only(figures), backend="llm")
     assert record.claims == []

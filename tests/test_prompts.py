@@ -13,7 +13,9 @@ from extractor.model.prompts import PROMPTS_DIR, load_prompt, parse_prompt
 from extractor.prose.claims import find_claims
 
 
-@pytest.mark.parametrize(("name", "version"), [("table_cells", 1), ("metadata", 2), ("claims", 2)])
+@pytest.mark.parametrize(
+    ("name", "version"), [("table_cells", 1), ("metadata", 2), ("claims", 2), ("undecided", 1)]
+)
 def test_every_prompt_file_loads_and_says_report_text_is_data(name, version):
     prompt = load_prompt(name)
     assert prompt.ref == f"{name}@{version}"
@@ -200,3 +202,37 @@ def test_the_prompt_guard_catches_a_corpus_sentence_with_a_prefix_and_no_commas(
     )
     copied = "例如" + re.sub(r"[，、：\s]", "", sentence)
     assert shared_runs(copied, scored, _format_wording())
+
+
+def test_the_undecided_example_answers_as_the_rules_would_and_only_from_the_choices():
+    """The worked example shows numbers of the kind the model is asked about: two the rules
+    leave undecided, one they dismiss (its answer agrees: not a table quantity); the answer
+    uses only the labels of the enum."""
+    import json
+
+    from eval.synth import render_report
+    from schemas.llm import NOT_A_TABLE_QUANTITY, TOPIC_CHOICES
+    from tests.conftest import read_text
+    from tests.test_tables import zero_cells
+
+    system = load_prompt("undecided").system.template
+    items = re.findall(r"^\d+\. (.+)$", _example("undecided"), flags=re.MULTILINE)
+    answer = json.loads(system[system.index("Answer: ") + len("Answer: ") :].splitlines()[0])
+    labels = {label for _, label, _, _ in TOPIC_CHOICES} | {NOT_A_TABLE_QUANTITY}
+    assert set(answer["answers"]) <= labels
+    assert answer["answers"] == [
+        NOT_A_TABLE_QUANTITY,
+        NOT_A_TABLE_QUANTITY,
+        "行政复议案件",
+    ]
+    decided = []
+    for item in items:
+        prose = "本年度工作稳步推进。" + item.replace("【", "").replace("】", "") + "。"
+        record = read_text(render_report(zero_cells(), prose=prose))
+        assert record.claims == []
+        decided.append(
+            "undecided"
+            if record.prose.undecided
+            else sorted(set(record.prose.not_counted) - {"date_time"})
+        )
+    assert decided == [["meetings"], "undecided", "undecided"]

@@ -1,4 +1,5 @@
-"""What the model reads: table chunks, the title, prose figures; every value grounded.
+"""What the model reads: table chunks, the title, prose figures, and the multiple-choice
+question about the prose numbers the rules left undecided; every value grounded.
 
 Each function sends chunks to the model through `LLM.ask`, aligns the snippets it returns
 with the report (`Grounder`), and keeps only what was found there. A failed call is
@@ -20,7 +21,15 @@ from extractor.model.prompts import Prompt, load_prompt
 from extractor.prose.claims import chinese_number
 from extractor.tables.grid import row_label
 from schemas import keys as K
-from schemas.llm import ProseFigures, ReportMeta, TableReading
+from schemas.llm import (
+    NEEDS,
+    TOPIC_CHOICES,
+    TOPIC_OF_LABEL,
+    NumberAnswers,
+    ProseFigures,
+    ReportMeta,
+    TableReading,
+)
 
 TABLE_TITLES = {
     "二": "二、主动公开政府信息情况 (第二十条 items)",
@@ -312,3 +321,37 @@ def _chinese_numeral(text: str, value: Number, start: int, end: int) -> Grounded
         if chinese_number(m.group(0)) == value:
             return Grounded(value, m.start(), m.end())
     return None
+
+
+UNDECIDED_CHUNK = "undecided"
+
+
+def ask_undecided(
+    items: list[str], llm: LLM, usage: Usage, out: ModelReading
+) -> dict[int, tuple[str | None, str]] | None:
+    """What each item counts, from one call: item index -> (topic, or None when it is not a
+    table quantity; the label the model chose). None when the call failed for good.
+
+    Each item is a clause with its number marked; the model only chooses among the labels
+    of `schemas.llm.TOPIC_CHOICES` (an enum that instructor validates, re-asking on an
+    answer outside it or with more or fewer choices than items). The number's span is
+    known, so the answer is grounded by construction; a table quantity whose words the
+    clause does not hold is not used (counted as an ungrounded claim) and its number stays
+    undecided."""
+    prompt = load_prompt("undecided")
+    choices = "\n".join(f"- {label}: {cue}" for _, label, cue, _ in TOPIC_CHOICES)
+    text = "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
+    chunk = Chunk(UNDECIDED_CHUNK, "prose", "prose", 0, 0)
+    messages = prompt.render(choices=choices, text=text)
+    answer = _ask(llm, NumberAnswers, prompt, messages, usage, out, chunk, {"clauses": items})
+    if answer is None:
+        return None
+    chosen: dict[int, tuple[str | None, str]] = {}
+    for i, (label, item) in enumerate(zip(answer.answers, items, strict=True)):
+        if label in NEEDS and not NEEDS[label].search(item):
+            # A table quantity stands only if the item's clause names it: the choice is
+            # checked against the report's words, as the values the model reads are.
+            out.ungrounded[f"claim:{UNDECIDED_CHUNK}:{i + 1}"] = f"分句中没有「{label}」的用语"
+            continue
+        chosen[i] = (TOPIC_OF_LABEL.get(label), label)
+    return chosen

@@ -9,16 +9,35 @@ an `extraction_disagreement` finding says that the doubt is in our reading, not 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from extractor.ingest.files import Document
 from extractor.ingest.sections import Section
-from extractor.model.assisted import ModelReading, read_figures, read_tables, read_title, table_spec
+from extractor.model.assisted import (
+    UNDECIDED_CHUNK,
+    ModelReading,
+    ask_undecided,
+    read_figures,
+    read_tables,
+    read_title,
+    table_spec,
+)
 from extractor.model.grounding import Grounded
 from extractor.model.llm import LLM, Usage
+from extractor.prose.audit import Settled
 from extractor.tables.reader import span_of, table_regions
 from extractor.tables.rules import ARITHMETIC_RULES, validate
-from schemas import Claim, Extraction, Finding, ReportRecord, Span, Tokens, Unreadable
+from schemas import (
+    Claim,
+    Extraction,
+    Finding,
+    ProseNumber,
+    ReportRecord,
+    Span,
+    Tokens,
+    Unreadable,
+)
 from schemas import keys as K
 
 BACKENDS = ("rules", "llm", "hybrid", "auto")
@@ -166,6 +185,22 @@ def _needs_model(record: ReportRecord, guessed: set[str]) -> set[str]:
     return doubtful
 
 
+def _marked(original: str, n: ProseNumber) -> str:
+    """The number's clause as printed, the number marked 【like this】, whitespace collapsed."""
+    c = n.clause
+    a, b = n.start - c.start, n.end - c.start
+    text = (
+        original[c.start : n.start]
+        + "【"
+        + original[n.start : n.end]
+        + "】"
+        + original[n.end : c.end]
+    )
+    if not (0 <= a <= b <= len(c.snippet)):
+        text = c.snippet
+    return re.sub(r"\s+", " ", text).strip()
+
+
 class ReportModel:
     """The model's part in reading one report, as a stage of `extract_document`.
 
@@ -209,8 +244,11 @@ class ReportModel:
         return _merge(record, doc, self.reading, replace=self.replaces_reader)
 
     def figures(self, doc: Document, regions: list[tuple[str, int, int]]) -> list[Claim]:
-        """The figures the model reads in the prose `regions`, as claims with offsets into
-        the original text."""
+        """The figures the model reads in the prose `regions` (llm; hybrid asks only about
+        the numbers the rules leave undecided, in `settle`), as claims with offsets into the
+        original text."""
+        if not self.replaces_reader:
+            return []
         text = doc.text.text
         # The opening states dates and the period covered, not what the tables count: the
         # patterns read it, the model is not asked about it.
@@ -234,6 +272,20 @@ class ReportModel:
                 )
             )
         return claims
+
+    def settle(self, doc: Document, undecided: list[ProseNumber]) -> list[Settled]:
+        """hybrid: what each number the rules left undecided counts, in one multiple-choice
+        call (none when there is nothing to ask); llm reads the prose in `figures` instead."""
+        if self.replaces_reader or not undecided:
+            return []
+        items = [_marked(doc.text.original, n) for n in undecided]
+        answers = ask_undecided(items, self.llm, self.usage, self.reading)
+        if answers is None:
+            return []
+        return [
+            Settled(number=undecided[i], topic=topic, label=label, chunk=UNDECIDED_CHUNK)
+            for i, (topic, label) in answers.items()
+        ]
 
     def finish(self, record: ReportRecord, doc: Document) -> None:
         """Write the model, prompts, calls, tokens and failures into `record.extraction`."""

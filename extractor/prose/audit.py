@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Protocol
 
 from extractor.ingest.files import Document
@@ -175,6 +176,17 @@ def injections(doc: Document) -> list[Finding]:
     return found
 
 
+@dataclass(frozen=True)
+class Settled:
+    """The model's answer about one undecided number: the topic it counts, or None when it
+    is not a table quantity."""
+
+    number: ProseNumber
+    topic: str | None
+    label: str  # the choice as the model gave it
+    chunk: str  # the call it came from
+
+
 class ProseModel(Protocol):
     """The model as the prose pass sees it (`extractor.model.backends.ReportModel`): the pass
     asks through this interface and never imports the model edge."""
@@ -183,6 +195,50 @@ class ProseModel(Protocol):
         """The figures the model reads in the prose `regions`, as claims."""
         ...
 
+    def settle(self, doc: Document, undecided: list[ProseNumber]) -> list[Settled]:
+        """The model's answer for each of the numbers the rules left `undecided` that it
+        answered (one call for them all; none when the list is empty)."""
+        ...
+
+
+def settled_claims(settled: Iterable[Settled]) -> list[Claim]:
+    """A claim for every number the model said a table quantity counts: its clause is the
+    quote (the number's span is known, so the claim is grounded by construction)."""
+    return [
+        Claim(
+            quote=s.number.clause.snippet,
+            value=s.number.value,
+            topic=s.topic,
+            subject=s.label,
+            start=s.number.clause.start,
+            end=s.number.clause.end,
+            read_by="llm",
+            chunk=s.chunk,
+        )
+        for s in settled
+        if s.topic is not None and s.number.value is not None
+    ]
+
+
+def apply_settled(prose: ProseNumbers, settled: Iterable[Settled]) -> None:
+    """Move the numbers the model answered out of `undecided`: a claim, or not counted as
+    `model_not_table` (the model said it counts nothing the tables hold)."""
+    answered = {(s.number.start, s.number.end): s for s in settled}
+    kept = []
+    for n in prose.undecided:
+        s = answered.get((n.start, n.end))
+        if s is None or (s.topic is not None and n.value is None):
+            kept.append(n)
+        elif s.topic is None:
+            prose.not_counted[MODEL_NOT_TABLE] = prose.not_counted.get(MODEL_NOT_TABLE, 0) + 1
+        else:
+            prose.claims += 1
+    prose.undecided = kept
+    prose.not_counted = dict(sorted(prose.not_counted.items()))
+
+
+MODEL_NOT_TABLE = "model_not_table"
+
 
 def audit_prose(
     record: ReportRecord,
@@ -190,14 +246,23 @@ def audit_prose(
     sections: dict[str, Section],
     model: ProseModel | None = None,
 ) -> None:
-    """Fill `claims` and `contradictions`; add narrative_mismatch and narrative_sum findings.
-    With a `model`, the figures it reads in the same regions are merged with the patterns'."""
+    """Fill `claims`, `prose` and `contradictions`; add narrative_mismatch and narrative_sum
+    findings. With a `model`, the figures it reads in the same regions (llm) are merged with
+    the patterns', and its answers about the numbers the rules left undecided (hybrid) are
+    claims or numbers not counted."""
     record.findings.extend(injections(doc))
     regions = prose_regions(record, sections, len(doc.text.text))
     model_claims = model.figures(doc, regions) if model is not None else []
     found = _found(doc, regions)
     record.claims = merge_claims(_claims(doc, found), model_claims)
     record.prose = prose_numbers(doc, regions, found, record.claims)
+    if model is not None and record.prose.undecided and record.format != "pre2019":
+        # The numbers the rules could not settle, asked about in one multiple-choice call.
+        settled = model.settle(doc, record.prose.undecided)
+        apply_settled(record.prose, settled)
+        record.claims = sorted(
+            [*record.claims, *settled_claims(settled)], key=lambda c: (c.start, c.topic or "")
+        )
     if record.format == "pre2019":
         return
     record.contradictions, mismatches = check_claims(record)
