@@ -66,8 +66,9 @@ def extract_document(
         stage = model.stage(backend)
     with budget():
         sections = find_sections(doc.text.text)
-        guessed: set[str] = set()  # cells read by a guess about the layout
-        record = read_report(doc, sections, guessed)
+        # cells read by a guess about the layout: where the model stage may be asked
+        guessed: set[str] = set()
+        record = read_report(doc, sections, guessed if stage is not None else None)
     doubts = stage.tables(record, doc, sections, guessed) if stage is not None else []
     if stage is None or not stage.replaces_reader:
         # A glued run neither the reader nor the model could cut, cut as the prose states.

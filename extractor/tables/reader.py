@@ -202,7 +202,8 @@ def read_report(
         )
     if guessed is not None:
         for table in (tables.active, tables.applications, tables.review):
-            guessed.update(k for k in record.cells if _row_of(k) in table.guessed)
+            if table.guessed:
+                guessed.update(k for k in record.cells if _row_of(k) in table.guessed)
     for table in (tables.active, tables.applications):
         for row, note in table.chosen.items():
             keys = [k for k in record.cells if k.rsplit(".", 1)[0].endswith(f".{row}")]
