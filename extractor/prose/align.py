@@ -87,8 +87,8 @@ def readings(topic: str, record: ReportRecord) -> list[Reading]:
         # "因不掌握等原因无法提供7件": the row, or the category the reason leads
         return [(_app(topic),), _category(cells, topic.split(".")[0])]
     if topic.startswith("other."):  # 逾期不补正N件: that row where the layout prints it
-        row = (_app(topic),)
-        return [row, _category(cells, "other")] if row[0] in cells else [_category(cells, "other")]
+        own = (_app(topic),)
+        return [own, _category(cells, "other")] if own[0] in cells else [_category(cells, "other")]
     if topic == "procurement.items":
         return [("active.procurement.items",)] if fmt == "2019" else []
     if topic == "review":
@@ -114,8 +114,10 @@ def readings(topic: str, record: ReportRecord) -> list[Reading]:
             (f"litigation.direct.{outcome}",),
         ]
     if topic.startswith("rules+normative_docs"):
-        what = topic.split(".")[1] if "." in topic else "any"
-        both = zip(_active("rules", what, fmt), _active("normative_docs", what, fmt), strict=True)
+        column = topic.split(".")[1] if "." in topic else "any"
+        both = zip(
+            _active("rules", column, fmt), _active("normative_docs", column, fmt), strict=True
+        )
         return [a + b for a, b in both]
     if topic in ("normative_docs", "rules"):
         return _active(topic, "any", fmt)

@@ -20,6 +20,10 @@ from extractor.prose.claims import PART, find_claims
 from schemas import ReportRecord, Span
 
 
+def _equal(cell: float | int | None, stated: float | int) -> bool:
+    return cell is not None and abs(cell - stated) < 1e-6
+
+
 def settle_runs(record: ReportRecord, doc: Document, sections: dict[str, Section]) -> list[str]:
     """Settle the reader's open rows by the prose where one figure decides the cut; return
     the keys settled."""
@@ -46,7 +50,7 @@ def settle_runs(record: ReportRecord, doc: Document, sections: dict[str, Section
             if key not in record.ambiguous:
                 continue
             i = keys.index(key)
-            kept = [o for o in live if o[i] is not None and abs(o[i] - f.value) < 1e-6]
+            kept = [o for o in live if _equal(o[i], f.value)]
             if not kept:
                 continue  # the prose fits no cut: a contradiction to report, not a reading
             live = kept
