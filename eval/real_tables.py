@@ -19,18 +19,10 @@ from dataclasses import dataclass, field
 from eval import arithmetic
 from eval.locate import locate, printed, replace
 from eval.real import RealCase
-from schemas import ReportRecord
 
 # The rules a one-cell change of table 三 or 四 can break (docs/format.md, "Rule ids").
-ARITHMETIC = {
-    "balance",
-    "outcome_sum",
-    "column_sum",
-    "review_sum",
-    "litigation_direct_sum",
-    "litigation_after_review_sum",
-    "value_domain",
-}
+from eval.scoring import ARITHMETIC
+from schemas import ReportRecord
 
 
 @dataclass

@@ -33,11 +33,6 @@ def prose_regions(
     return regions
 
 
-def rule_claims(doc: Document, regions: Iterable[tuple[str, int, int]]) -> list[Claim]:
-    """Claims the deterministic patterns find, with offsets into the original text."""
-    return _claims(doc, _found(doc, regions))
-
-
 def _found(doc: Document, regions: Iterable[tuple[str, int, int]]) -> list[Found]:
     return [f for _, start, end in regions for f in find_claims(doc.text.text, start, end)]
 

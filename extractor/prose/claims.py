@@ -131,10 +131,11 @@ _SUBJECT_RES = tuple((t, re.compile(loose(p))) for t, p in _SUBJECTS)
 
 # What each kind of subject may have between itself and its number ("行政复议案件6件",
 # "行政处罚决定书412份"): anything else means the number counts something else.
-_FILLER = (
-    r"(?:政府信息公开|依申请公开|政府信息|信息公开|申请|事项|案件|案|决定书|决定|答复|审批|类|的|"
-    r"情形|情况|数量|件数|结果|措施|办件量|办件|件量|审批件|申请书|申请表|书|总数量|总数|原|作出|做出|相关|范围|已|均|共计|合计|总计|累计|共|为|达|计|了|有|\s)*"
+_FILLER_WORDS = (
+    r"政府信息公开|依申请公开|政府信息|信息公开|申请|事项|案件|案|决定书|决定|答复|审批|类|的|"
+    r"情形|情况|数量|件数|结果|措施|办件量|办件|件量|审批件|申请书|申请表|书|总数量|总数|原|作出|做出|相关|范围|已|均|共计|合计|总计|累计|共|为|达|计|了|有|\s"
 )
+_FILLER = rf"(?:{_FILLER_WORDS})*"
 _FILLER_RE = re.compile(_FILLER + r"$")
 
 # Actions that need an object: (topic, verb pattern, object kind).
@@ -270,7 +271,7 @@ def _gap_ok(gap: str, limit: int = 14) -> bool:
 
 # After a self-contained subject, "的信息" may name what it counts ("属于不掌握的信息4件");
 # after an action it may not ("发布信息58条" counts posts).
-_SUBJECT_FILLER_RE = re.compile(r"(?:的信息|" + _FILLER[3:] + r"$")
+_SUBJECT_FILLER_RE = re.compile(rf"(?:的信息|{_FILLER_WORDS})*$")
 
 
 def _subject_gap_ok(gap: str, limit: int = 14) -> bool:

@@ -23,20 +23,19 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from extractor.prose import claims as C
 
 # The measure words a Chinese numeral must precede to be a number.
 _MEASURE = (
     r"万元|亿元|元|件|个|起|宗|项|次|例|份|条|人|名|位|场|期|篇|家|批|类|部(?![门分署委])|本|天|日|月|年|周|"
-    r"小时|分钟|岁|户|所|套|台|辑|册|轮|组|处|页|字|余|多|季度|倍|成|号|届|张|封|轮|栏"
+    r"小时|分钟|岁|户|所|套|台|辑|册|轮|组|处|页|字|余|多|季度|倍|成|号|届|张|封|栏"
 )
 _CN = "〇零一二两三四五六七八九十百千万"
-_NUMERAL = re.compile(
-    rf"(?P<ar>\d+(?:\.\d+)?)(?<![\d.]\d(?=\D|$))?"
-    rf"|(?P<cn>[{_CN}]+)(?=\s*(?:{_MEASURE}))"
-)
-_ARABIC = re.compile(r"\d+(?:\.\d+)?")
+# An Arabic number (one glued to a digit or a point before it is skipped in `numerals`), or
+# a Chinese numeral before a measure word.
+_NUMERAL = re.compile(rf"(?P<ar>\d+(?:\.\d+)?)|(?P<cn>[{_CN}]+)(?=\s*(?:{_MEASURE}))")
 # A Chinese numeral inside a word: 统一, 唯一, 逐一, 第一, 一次性, 一体化, 之一…
 _CN_LEXICAL_BEFORE = re.compile(r"[第统唯逐单同之进每任某万]$")
 _CN_LEXICAL_AFTER = re.compile(r"\s*(?:个|次|项|批|件|类|部|本|套|处|张)?\s*(?:性|化|体|站式|揽子|把手|网|线)")
@@ -45,7 +44,7 @@ _COUNTED_ONE = re.compile(r"(?:共|计|有|收到|受理|办结|答复|发生|�
 # What follows a number, in order of precedence.
 _UNIT = re.compile(r"\s*(?:余|多|左右)?\s*(%|％|‰|个百分点|个工作日|个月|" + _MEASURE + r")")
 
-Decision = str  # "claim" | "not_counted" | "undecided"
+Decision = Literal["claim", "not_counted", "undecided"]
 
 REASONS = (
     "identifier",  # document, article, phone, page or house number; a code or address
@@ -157,17 +156,14 @@ _POSTS = re.compile(
 _MONEY = re.compile(r"元")
 
 
-def clause_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """The clause a number stands in (normalised offsets): what a reviewer, or a model, reads
-    to decide what it counts."""
-    b = C._clause_start(text, start, max(0, start - 60), C._BREAKS)
-    a = C._clause_end(text, end, min(len(text), end + 40), C._BREAKS)
-    return b, a
-
-
-def _clause_bounds(text: str, n: Numeral, lo: int, hi: int) -> tuple[int, int]:
-    b = C._clause_start(text, n.start, max(lo, n.start - 60), C._BREAKS)
-    a = C._clause_end(text, n.end, min(hi, n.end + 40), C._BREAKS)
+def clause_around(
+    text: str, start: int, end: int, lo: int = 0, hi: int | None = None
+) -> tuple[int, int]:
+    """The clause a number stands in (normalised offsets, within text[lo:hi]): what a
+    reviewer, or a model, reads to decide what it counts."""
+    hi = len(text) if hi is None else hi
+    b = C._clause_start(text, start, max(lo, start - 60), C._BREAKS)
+    a = C._clause_end(text, end, min(hi, end + 40), C._BREAKS)
     return b, a
 
 
@@ -212,7 +208,7 @@ def reason_of(text: str, n: Numeral, lo: int, hi: int) -> str | None:
     # ordinals and list numbers
     if _ORDINAL_BEFORE.search(before) or (not n.unit and _ORDINAL_AFTER.match(text, e)):
         return "ordinal"
-    b, a = _clause_bounds(text, n, lo, hi)
+    b, a = clause_around(text, n.start, n.end, lo, hi)
     clause = text[b:a]
     if (n.unit and _PEOPLE.fullmatch(n.unit)) or text[e : e + 2] == "人次":
         return "people"
